@@ -1,0 +1,3 @@
+from tests.factories.users import UserFactory
+
+__all__ = ["UserFactory"]
