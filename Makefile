@@ -43,10 +43,7 @@ run: install
 		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 check-postgres: install
-	@DATABASE_URL="$(DATABASE_URL)" $(PY) -c "import environ, psycopg, sys; \
-	cfg = environ.Env.db_url_config('$(DATABASE_URL)'); \
-	psycopg.connect(host=cfg['HOST'] or None, port=cfg['PORT'] or None, user=cfg['USER'] or None, \
-	password=cfg['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" 2>/dev/null || { \
+	@DATABASE_URL="$(DATABASE_URL)" $(PY) -m hims.dbcheck || { \
 	echo "PostgreSQL does not answer at DATABASE_URL=$(DATABASE_URL)."; \
 	echo "Start a server, or point DATABASE_URL at one, e.g."; \
 	echo "  make test DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/hims"; exit 1; }
