@@ -1,0 +1,359 @@
+"""Operational state of compliance: attestations, evidence, check runs, checks, custom rules.
+
+Checks are append-only: a ComplianceCheck is written once by the engine and never changed or
+deleted (the QuerySet and the model refuse it; on PostgreSQL a trigger will too). A CheckRun's
+progress is updated while it runs, but it is never deleted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from compliance.regulations.evaluation import Overall
+from compliance.regulations.framework import Attested, HipaaLabel
+from compliance.regulations.registry import get_requirement
+from facilities.history import TrackedModel, UntrackedWriteError
+from facilities.models import Accreditation, Facility, FacilityLicense, Organization
+
+
+class Attestation(TrackedModel):
+    """How a requirement that no licence covers is shown to be met (a HIPAA risk analysis, an
+    LGPD DPO appointment). Blank facility: attested for the whole organization."""
+
+    class Outcome(models.TextChoices):
+        IMPLEMENTED = "implemented", _("Implemented")
+        NOT_REASONABLE = (
+            "not_reasonable",
+            _("Not reasonable and appropriate: documented, with an equivalent alternative"),
+        )
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="attestations"
+    )
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attestations",
+        help_text=_("Leave empty to attest for the whole organization."),
+    )
+    requirement_code = models.CharField(_("requirement"), max_length=80)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    justification = models.TextField(_("why it is not reasonable and appropriate"), blank=True)
+    alternative = models.TextField(_("equivalent alternative adopted"), blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    attested_on = models.DateField(_("attested on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-attested_on"]
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("attested_on")),
+                name="attestation_valid_until_after_attested_on",
+                violation_error_message=_("'Valid until' cannot be before the attestation date."),
+            ),
+        ]
+        indexes = [
+            models.Index("organization", "requirement_code", name="attestation_org_req_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_code} ({self.get_outcome_display()}, {self.attested_on})"
+
+    def clean(self) -> None:
+        if self.facility and self.facility.organization_id != self.organization_id:
+            raise ValidationError({"facility": _("Choose a facility of this organization.")})
+        found = get_requirement(self.requirement_code)
+        if found is None or not any(isinstance(s, Attested) for s in found[1].satisfied_by):
+            raise ValidationError(
+                {"requirement_code": _("This requirement cannot be met by an attestation.")}
+            )
+        requirement = found[1]
+        if self.outcome == self.Outcome.NOT_REASONABLE:
+            if requirement.hipaa_label is not HipaaLabel.ADDRESSABLE:
+                raise ValidationError(
+                    {
+                        "outcome": _(
+                            "Only an addressable specification may be attested as not "
+                            "reasonable and appropriate."
+                        )
+                    }
+                )
+            errors = {}
+            if not self.justification.strip():
+                errors["justification"] = _("Document why it is not reasonable and appropriate.")
+            if not self.alternative.strip():
+                errors["alternative"] = _("Describe the equivalent alternative adopted.")
+            if errors:
+                raise ValidationError(errors)
+
+
+def _evidence_path(instance: EvidenceFile, filename: str) -> str:
+    # A random name: never guessable, never the uploader's, never overwriting another file.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"{instance.organization_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class _EvidenceStorage(LazyObject):  # type: ignore[type-arg]
+    """Evidence lives outside static/ and media URLs: it is served only by a view that checks
+    membership. Resolved lazily so that settings are read at run time, not import time."""
+
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.EVIDENCE_ROOT, base_url=None)
+
+
+evidence_storage = _EvidenceStorage()
+
+
+class EvidenceFile(TrackedModel):
+    """A PDF or image attached to an attestation, a licence or an accreditation.
+
+    Content-checked and hashed on upload; never overwritten: a new upload is a new row.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="evidence_files"
+    )
+    attestation = models.ForeignKey(
+        Attestation, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    license = models.ForeignKey(
+        FacilityLicense, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    accreditation = models.ForeignKey(
+        Accreditation, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(
+        upload_to=_evidence_path,
+        storage=evidence_storage,  # type: ignore[arg-type]
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(attestation__isnull=False, license__isnull=True, accreditation__isnull=True)
+                    | Q(attestation__isnull=True, license__isnull=False, accreditation__isnull=True)
+                    | Q(attestation__isnull=True, license__isnull=True, accreditation__isnull=False)
+                ),
+                name="evidence_attached_to_exactly_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "compliance:evidence-download",
+            kwargs={"org": self.organization.slug, "pk": self.pk},
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise UntrackedWriteError("Evidence files are never overwritten: upload a new one.")
+        super().save(*args, **kwargs)
+
+
+class CheckRun(models.Model):
+    """One request to check facilities: who asked, for what, as of when, and how far it got.
+
+    Its progress is updated while it runs; it is never deleted. An interrupted run is resumed
+    (same row) without duplicating the checks it already wrote.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="check_runs"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    as_of = models.DateField(_("as of"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    via = models.CharField(_("started from"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("facilities"), default=0)
+    checked = models.PositiveIntegerField(_("checked"), default=0)
+    counts = models.JSONField(_("results"), default=dict, blank=True)
+    rules_version = models.CharField(_("rules version"), max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("check run")
+        verbose_name_plural = _("check runs")
+        indexes = [models.Index("status", "progress_at", name="checkrun_status_progress_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} as of {self.as_of} ({self.get_status_display()})"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise UntrackedWriteError("Check runs are never deleted.")
+
+
+class AppendOnlyQuerySet(models.QuerySet["ComplianceCheck"]):
+    def update(self, **kwargs: Any) -> int:
+        raise UntrackedWriteError("Compliance checks are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise UntrackedWriteError("Compliance checks are append-only.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise UntrackedWriteError("Compliance checks are append-only.")
+
+
+class ComplianceCheck(models.Model):
+    """The immutable, explainable result of checking one facility as of one date."""
+
+    class OverallStatus(models.TextChoices):
+        COMPLIANT = Overall.COMPLIANT.value, _("Compliant")
+        PENDING = Overall.PENDING.value, _("Pending")
+        NON_COMPLIANT = Overall.NON_COMPLIANT.value, _("Non-compliant")
+
+    run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="checks")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="compliance_checks"
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="compliance_checks"
+    )
+    as_of = models.DateField(_("as of"))
+    overall_status = models.CharField(
+        _("overall status"), max_length=20, choices=OverallStatus.choices
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rules_version = models.CharField(_("rules version"), max_length=64)
+    results = models.JSONField(_("results"))
+    requirements_met = models.JSONField(_("requirements met"))
+    requirements_pending = models.JSONField(_("requirements pending"))
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    # The check's as-of date equals the organization's date when it ran: a current check, the
+    # only kind the dashboard counts (back-dated checks never do).
+    is_current = models.BooleanField(_("current"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_at"]
+        verbose_name = _("compliance check")
+        verbose_name_plural = _("compliance checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "facility"], name="check_unique_per_run_and_facility"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "-checked_at"], name="check_facility_recent_idx"),
+            models.Index(
+                fields=["organization", "is_current", "-checked_at"], name="check_org_current_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} as of {self.as_of}: {self.get_overall_status_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise UntrackedWriteError("Compliance checks are append-only.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "compliance:check-detail", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise UntrackedWriteError("Compliance checks are append-only.")
+
+
+class CustomComplianceRule(TrackedModel):
+    """An organization's own requirement: JSON logic over a closed set of operators and facts
+    (compliance.custom_rules), validated on save and never evaluated with eval()."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="custom_rules"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=60,
+        help_text=_("Shown in results, e.g. CUSTOM-FIRE-DRILL. Letters, digits and dashes."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    country = models.ForeignKey(
+        "geography.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.ForeignKey(
+        "geography.State", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    logic = models.JSONField(_("logic"))
+    is_active = models.BooleanField(_("active"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("custom rule")
+        verbose_name_plural = _("custom rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="custom_rule_unique_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"

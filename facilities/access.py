@@ -85,14 +85,29 @@ class OrganizationMixin:
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context.update(organization=self.organization, membership=self.membership)
-        context["can_edit"] = self.membership.has_role(Role.OFFICER)
-        context["can_admin"] = self.membership.has_role(Role.ADMIN)
+        context.update(organization_context(self.membership))
         return context
 
 
-def _check_write(request: HttpRequest, for_write: bool) -> Organization:
+def current_membership(request: HttpRequest) -> Membership:
+    """The membership bound by `organization_view` or `OrganizationMixin` for this request."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+def organization_context(membership: Membership) -> dict[str, Any]:
+    """What every page under `/o/<org>/` gives its template: the organization, the membership,
+    and what the role allows, decided here so that templates only render."""
+    return {
+        "organization": membership.organization,
+        "membership": membership,
+        "can_edit": membership.has_role(Role.OFFICER),
+        "can_admin": membership.has_role(Role.ADMIN),
+    }
+
+
+def _check_write(request: HttpRequest, for_write: bool) -> Organization:
+    membership = current_membership(request)
     if for_write:
         require_role(membership, Role.OFFICER)
     return membership.organization
@@ -118,6 +133,6 @@ def get_accreditation_for_user(
 
 
 def get_member_for_admin(request: HttpRequest, pk: int) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership = current_membership(request)
     require_role(membership, Role.ADMIN)
     return get_object_or_404(selectors.members_of(membership.organization), pk=pk)

@@ -99,7 +99,9 @@ class Membership(TrackedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint("organization", "user", name="membership_unique_per_user"),
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_unique_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +173,14 @@ class Facility(TrackedModel):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "facility_name"],
+                condition=Q(status="active"),
+                name="facility_unique_active_name",
+                violation_error_message=_(
+                    "This organization already has an active facility with this name."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status="active", closed_on__isnull=True)
                 | Q(status="closed", closed_on__isnull=False),
@@ -213,6 +223,14 @@ class Facility(TrackedModel):
                 errors.setdefault(field, []).extend(error.messages)
             else:
                 setattr(self, field, result.normalized)
+        if (
+            self.cnes_updated_on
+            and self.organization_id
+            and self.cnes_updated_on > self.organization.today()
+        ):
+            errors.setdefault("cnes_updated_on", []).append(
+                _("The last CNES update cannot be in the future.")
+            )
         if self.cnes_updated_on and not self.cnes_number:
             errors.setdefault("cnes_updated_on", []).append(
                 _("Give the CNES number this update date belongs to.")
@@ -285,11 +303,9 @@ class FacilityLicense(TrackedModel):
                 violation_error_message=_("The expiry date must be after the issue date."),
             ),
             models.UniqueConstraint(
-                "facility",
-                "license_type",
-                "license_number",
-                condition=Q(status="active"),
-                name="license_unique_active_number",
+                fields=["facility", "license_type", "license_number"],
+                condition=Q(status__in=["active", "pending_renewal"]),
+                name="license_unique_current_number",
                 violation_error_message=_(
                     "This facility already has an active licence of this type and number."
                 ),

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import models
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
+from compliance.regulations import identifiers, vocabularies
+from compliance.regulations.identifiers import Outcome
 from facilities.models import (
     Accreditation,
     Facility,
@@ -37,9 +42,14 @@ def facilities_for(organization: Organization) -> QuerySet[Facility]:
 def facility_list(organization: Organization) -> QuerySet[Facility]:
     """Facilities with their current licence count and next expiry, for the list page."""
     current = Q(licenses__status__in=CURRENT_STATUSES)
-    return facilities_for(organization).annotate(
-        license_count=Count("licenses", filter=current),
-        next_expiry=Min("licenses__expiry_date", filter=current),
+    # Meta.ordering is not applied to a GROUP BY query: order explicitly, for stable pages.
+    return (
+        facilities_for(organization)
+        .annotate(
+            license_count=Count("licenses", filter=current),
+            next_expiry=Min("licenses__expiry_date", filter=current),
+        )
+        .order_by("facility_name", "pk")
     )
 
 
@@ -154,3 +164,186 @@ def facility_history(facility: Facility) -> list[HistoryEntry]:
         for records in by_object.values():
             entries.extend(history_entries(records, label(records[-1])))
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+# --- Pages of one facility ------------------------------------------------------------------
+
+
+def licenses_of(facility: Facility) -> QuerySet[FacilityLicense]:
+    """A facility's licences, every term, soonest expiry first and those without one last,
+    with the responsible member's user joined."""
+    return (
+        FacilityLicense.objects.filter(facility=facility)
+        .select_related("responsible__user")
+        .order_by(F("expiry_date").asc(nulls_last=True), "license_type", "pk")
+    )
+
+
+def accreditations_of(facility: Facility) -> QuerySet[Accreditation]:
+    """A facility's accreditations, soonest expiry first, with the responsible member's user
+    joined."""
+    return (
+        Accreditation.objects.filter(facility=facility)
+        .select_related("responsible__user")
+        .order_by("expiry_date", "accreditation_body", "pk")
+    )
+
+
+def _model_field(model_class: type[models.Model], name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", model_class._meta.get_field(name))
+
+
+@dataclass(frozen=True)
+class IdentifierState:
+    """A facility identifier as the detail page shows it: its value and what the check says."""
+
+    field: str
+    label: str
+    value: str
+    outcome: str  # "valid", "warning", "invalid", or "not_recorded"
+    message: str
+
+    @property
+    def outcome_label(self) -> str:
+        labels = {
+            "valid": gettext("valid"),
+            "warning": gettext("warning"),
+            "invalid": gettext("invalid"),
+            "not_recorded": gettext("not recorded"),
+        }
+        return labels.get(self.outcome, self.outcome)
+
+
+def identifier_states(facility: Facility) -> list[IdentifierState]:
+    """Run the pure identifier checks on the stored values, without a query.
+
+    Lists the identifiers of the facility's country, and any other one that is recorded (an
+    identifier of another country is stored only by a path that skipped validation).
+    """
+    states = []
+    for name, country, kind in Facility.IDENTIFIERS:
+        value = getattr(facility, name)
+        if not value and country != facility.country.code:
+            continue
+        label = capfirst(str(_model_field(Facility, name).verbose_name))
+        if not value:
+            states.append(IdentifierState(name, label, "", "not_recorded", ""))
+            continue
+        if country != facility.country.code:
+            message = gettext("This identifier applies only to facilities in %(country)s.") % {
+                "country": country
+            }
+            states.append(IdentifierState(name, label, value, Outcome.INVALID, message))
+            continue
+        if kind == "ccn":
+            result = identifiers.validate_ccn(value, facility_type=facility.facility_type)
+        else:
+            result = identifiers.VALIDATORS[kind](value)
+        message = gettext(result.message) if result.message else ""
+        states.append(IdentifierState(name, label, value, result.outcome, message))
+    return states
+
+
+# --- History, as an officer reads it ---------------------------------------------------------
+
+
+def membership_history(membership: Membership) -> list[HistoryEntry]:
+    """A membership's history rows, newest first, in one query."""
+    records = list(
+        Membership.history.filter(id=membership.pk)
+        .select_related("history_user")
+        .order_by("history_date", "pk")
+    )
+    entries = history_entries(records, str(membership.user)) if records else []
+    return entries[::-1]
+
+
+def _display(
+    field: models.Field[Any, Any],
+    value: Any,
+    choices: dict[Any, Any],
+    related: dict[Any, dict[Any, str]],
+) -> str:
+    # A history row may hold a choices enum member, which hashes unlike its plain value.
+    value = getattr(value, "value", value)
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return related.get(field.related_model, {}).get(value, str(value))
+    if field.name == "services" and isinstance(value, list):
+        labels = [gettext(vocabularies.label_for(vocabularies.SERVICES, code)) for code in value]
+        return ", ".join(labels) or "—"
+    if value in choices:
+        return gettext(str(choices[value]))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def readable_history(
+    entries: list[HistoryEntry], model_classes: tuple[type[models.Model], ...]
+) -> list[HistoryEntry]:
+    """The same entries with field labels instead of names and names instead of codes and ids.
+
+    Related rows named in the differences (countries, states, districts, members, licences) are
+    loaded with one query per related model, whatever the number of entries.
+    """
+    fields: dict[str, models.Field[Any, Any]] = {}
+    # A field name may have different choices in each model (a facility's status, a
+    # licence's): an entry does not say its model, so the labels of all of them are merged.
+    choices: dict[str, dict[Any, Any]] = {}
+    for model_class in model_classes:
+        for model_field in model_class._meta.concrete_fields:
+            fields.setdefault(model_field.name, model_field)
+            choices.setdefault(model_field.name, {}).update(model_field.flatchoices)
+    wanted: dict[Any, set[Any]] = {}
+    for entry in entries:
+        for change in entry.changes:
+            relation = fields.get(change.field)
+            if relation is not None and relation.is_relation:
+                ids = wanted.setdefault(relation.related_model, set())
+                ids.update(value for value in (change.old, change.new) if value is not None)
+    related: dict[Any, dict[Any, str]] = {}
+    for model_class, ids in wanted.items():
+        queryset = model_class._default_manager.all()
+        if model_class is Membership:
+            queryset = queryset.select_related("user")
+            related[model_class] = {pk: str(m.user) for pk, m in queryset.in_bulk(ids).items()}
+        else:
+            related[model_class] = {pk: str(row) for pk, row in queryset.in_bulk(ids).items()}
+    readable = []
+    for entry in entries:
+        changes = []
+        for change in entry.changes:
+            changed_field = fields.get(change.field)
+            if changed_field is None:
+                changes.append(change)
+                continue
+            changes.append(
+                FieldChange(
+                    capfirst(str(changed_field.verbose_name)),
+                    _display(changed_field, change.old, choices[change.field], related),
+                    _display(changed_field, change.new, choices[change.field], related),
+                )
+            )
+        action = {
+            "created": gettext("created"),
+            "changed": gettext("changed"),
+            "deleted": gettext("deleted"),
+        }.get(entry.action, entry.action)
+        readable.append(replace(entry, action=action, changes=changes))
+    return readable
+
+
+def facility_labels(facility: Facility) -> dict[str, Any]:
+    """The catalog labels of a facility's type, ownership and services, translated for display."""
+    return {
+        "facility_type": gettext(
+            vocabularies.label_for(vocabularies.FACILITY_TYPES, facility.facility_type)
+        ),
+        "ownership": gettext(vocabularies.label_for(vocabularies.OWNERSHIP, facility.ownership)),
+        "services": [
+            gettext(vocabularies.label_for(vocabularies.SERVICES, code))
+            for code in facility.services
+        ],
+    }

@@ -103,16 +103,26 @@ def _check_responsible(organization: Organization, responsible: Membership | Non
 
 @transaction.atomic
 def organization_create(
-    *, actor: User, name: str, slug: str, time_zone: str = "UTC", via: str, note: str = ""
+    *,
+    actor: User,
+    name: str,
+    slug: str,
+    time_zone: str = "UTC",
+    first_admin: User | None = None,
+    via: str,
+    note: str = "",
 ) -> Organization:
-    """Create an organization and make `actor` its first admin."""
+    """Create an organization with its first admin (`actor` unless another user is named: a
+    command acting as the system user names a person who can log in)."""
     organization = save_tracked(
         Organization(name=name, slug=slug, time_zone=time_zone),
         actor=actor,
         reason=history_reason(via, "organization create", note),
     )
     save_tracked(
-        Membership(organization=organization, user=actor, role=Membership.Role.ADMIN),
+        Membership(
+            organization=organization, user=first_admin or actor, role=Membership.Role.ADMIN
+        ),
         actor=actor,
         reason=history_reason(via, "member add", note),
     )
@@ -263,7 +273,8 @@ def license_update(
     if set(changes) & set(LICENSE_REASON_FIELDS):
         _require_note(note, _("Say why the dates or status of this licence change."))
     _assign(license, changes, LICENSE_FIELDS)
-    _check_responsible(license.organization, license.responsible)
+    if "responsible" in changes:
+        _check_responsible(license.organization, license.responsible)
     return save_tracked(license, actor=actor, reason=history_reason(via, "licence edit", note))
 
 
@@ -334,7 +345,8 @@ def accreditation_update(
     if set(changes) & set(ACCREDITATION_REASON_FIELDS):
         _require_note(note, _("Say why the dates or status of this accreditation change."))
     _assign(accreditation, changes, ACCREDITATION_FIELDS)
-    _check_responsible(accreditation.organization, accreditation.responsible)
+    if "responsible" in changes:
+        _check_responsible(accreditation.organization, accreditation.responsible)
     return save_tracked(
         accreditation, actor=actor, reason=history_reason(via, "accreditation edit", note)
     )

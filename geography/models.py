@@ -85,14 +85,12 @@ class District(models.Model):
         verbose_name_plural = _("districts")
         constraints = [
             models.UniqueConstraint(
-                "state",
-                "official_code",
+                fields=["state", "official_code"],
                 condition=~models.Q(official_code=""),
                 name="district_unique_official_code_per_state",
             ),
             models.UniqueConstraint(
-                "state",
-                "name_key",
+                fields=["state", "name_key"],
                 condition=models.Q(official_code=""),
                 name="district_unique_uncoded_name_per_state",
             ),

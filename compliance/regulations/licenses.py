@@ -30,7 +30,7 @@ DEFAULT_FILE_BY_DAYS = 30
 SIX_MONTHS_IN_DAYS = 184
 
 # Facility types that treat patients on site, as opposed to laboratories and pharmacies.
-_CARE_SETTINGS = frozenset(
+CARE_SETTINGS = frozenset(
     {
         "hospital",
         "clinic",
@@ -101,7 +101,9 @@ _US_FEDERAL: tuple[LicenseType, ...] = (
         # The 36-month cycle is the one for practitioners, hospitals/clinics and pharmacies
         # (facts §4.1); analytical laboratories and other registrant classes run 1-year cycles
         # (1301.13(c)) that this type does not model.
-        facility_types=_CARE_SETTINGS | {"pharmacy"},
+        # Any type: analytical laboratories register too, and the rule (US-DEA) follows the
+        # controlled-substances service, not the facility type.
+        facility_types=frozenset(),
         term_grade=Grade.VERIFIED,
         note=_(
             "Reregistration may be filed no more than 60 days before expiry (1301.13(b)). [M] "
@@ -124,7 +126,7 @@ _US_FEDERAL: tuple[LicenseType, ...] = (
         file_by_days=0,
         # Laboratories are certified under CLIA and pharmacies enrol as suppliers; neither is
         # given a CCN as a provider (facts §4.1 lists the CCN ranges).
-        facility_types=_CARE_SETTINGS,
+        facility_types=CARE_SETTINGS,
         term_grade=Grade.MEMORY,
         note=_(
             "[M] Certification carries no printed expiry in the sources: it continues while "
@@ -182,7 +184,7 @@ _US_STATES: tuple[LicenseType, ...] = (
         file_by_days=0,
         # [M] Article 28 counts nursing homes and diagnostic and treatment centres as
         # "hospitals", so they hold the same certificate; laboratories and pharmacies do not.
-        facility_types=_CARE_SETTINGS,
+        facility_types=CARE_SETTINGS,
         term_grade=Grade.VERIFIED,
         note=_(
             "Does not expire unless an expiry date is printed on it (10 NYCRR §401.1(b)); no "
@@ -256,7 +258,7 @@ _BRAZIL: tuple[LicenseType, ...] = (
         renewal_window_days=None,
         file_by_days=DEFAULT_FILE_BY_DAYS,
         # A pharmacy registers with the pharmacy council, not the medical one.
-        facility_types=_CARE_SETTINGS | {"diagnostic_laboratory"},
+        facility_types=CARE_SETTINGS | {"diagnostic_laboratory"},
         term_grade=Grade.MEMORY,
         note=_(
             "[M] default: the certificate of regular registration is renewed periodically with "

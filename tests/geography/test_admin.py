@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from geography.models import Country, District, State
@@ -75,3 +76,48 @@ def test_state_autocomplete_searches_by_code(superuser_client):
 
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["New York"]
+
+
+@pytest.fixture
+def staff_client(client):
+    """A staff member who is not a superuser, granted every geography permission."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="geography"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["country", "state", "district"])
+def test_geography_add_is_forbidden_to_staff_even_with_the_permission(staff_client, model):
+    response = staff_client.get(reverse(f"admin:geography_{model}_add"))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_geography_change_and_delete_are_forbidden_to_staff_even_with_the_permission(
+    staff_client,
+):
+    state = State.objects.get(code="US-NY")
+
+    page = staff_client.get(reverse("admin:geography_state_change", args=(state.pk,)))
+    change = staff_client.post(
+        reverse("admin:geography_state_change", args=(state.pk,)), {"name": "Renamed"}
+    )
+    delete = staff_client.post(
+        reverse("admin:geography_state_delete", args=(state.pk,)), {"post": "yes"}
+    )
+
+    assert page.context["has_change_permission"] is False
+    assert (change.status_code, delete.status_code) == (403, 403)
+    state.refresh_from_db()
+    assert state.name == "New York"
+
+
+@pytest.mark.django_db
+def test_geography_changelist_is_viewable_by_staff(staff_client):
+    response = staff_client.get(reverse("admin:geography_state_changelist"), {"q": "IN-MH"})
+
+    assert [str(obj) for obj in response.context["cl"].result_list] == ["Maharashtra"]
+    assert response.context["has_add_permission"] is False

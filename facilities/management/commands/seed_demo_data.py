@@ -1,67 +1,75 @@
-import os
-import secrets
-from pathlib import Path
+import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from facilities.models import User
+from facilities import demo
+from facilities.actors import command_actor
 
-DEMO_SUPERUSER = "admin"
+_SINGULAR = {
+    "users": "user",
+    "organizations": "organization",
+    "memberships": "membership",
+    "facilities": "facility",
+    "licences": "licence",
+    "accreditations": "accreditation",
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo superuser for a first `make run` (idempotent: an existing user is "
-        "kept). The password is taken from DJANGO_SUPERUSER_PASSWORD or generated, stored in "
-        "var/demo-credentials.txt and printed. Refuses to run with DEBUG off unless --force."
+        "Create the demo data of `make run`: the superuser `admin`, the organizations Aurora "
+        "Health Network (30 facilities in the US, Brazil and India, with licences and "
+        "accreditations) and Vale Clinics (3 facilities), and one user per role. Idempotent: "
+        "what exists is kept, so a second run changes nothing. Passwords come from "
+        "DJANGO_SUPERUSER_PASSWORD or are generated, stored in var/demo-credentials.txt and "
+        "printed. Refuses to run with DEBUG off unless --force."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never in production)."
         )
+        parser.add_argument(
+            "--actor",
+            help="Username or e-mail of the user recorded in the history (default: system).",
+        )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data is for development: set DEBUG=true or pass --force.")
-        credentials_file = Path(settings.BASE_DIR) / "var" / "demo-credentials.txt"
+        actor, actor_note = command_actor(options["actor"])
+        note = f"seed demo data ({actor_note})" if actor_note else "seed demo data"
+        started = time.perf_counter()
         with transaction.atomic():
-            password = self._ensure_superuser(credentials_file)
-        self.stdout.write(
-            self.style.SUCCESS("Demo credentials (also in var/demo-credentials.txt):")
-        )
-        self.stdout.write(f"  superuser  {DEMO_SUPERUSER} / {password}")
-
-    def _ensure_superuser(self, credentials_file: Path) -> str:
-        known = _read_credentials(credentials_file)
-        password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or known.get(DEMO_SUPERUSER)
-        user = User.objects.filter(username=DEMO_SUPERUSER).first()
-        if user is None:
-            password = password or secrets.token_urlsafe(12)
-            User.objects.create_superuser(
-                username=DEMO_SUPERUSER, email="admin@example.com", password=password
+            report = demo.seed_demo_data(
+                actor=actor, note=note, credentials_path=demo.credentials_file()
             )
-        elif password is None or not user.check_password(password):
-            # The stored password was lost or changed by hand: set a fresh one so the
-            # printed credentials always work.
-            password = password or secrets.token_urlsafe(12)
-            user.set_password(password)
-            user.save(update_fields=["password"])
-        known[DEMO_SUPERUSER] = password
-        _write_credentials(credentials_file, known)
-        return password
+        elapsed = time.perf_counter() - started
+
+        for summary in report.organizations:
+            self.stdout.write(
+                f"{summary.name}: {_count(summary.facilities, 'facility', 'facilities')}, "
+                f"{_count(summary.licenses, 'licence', 'licences')}, "
+                f"{_count(summary.accreditations, 'accreditation', 'accreditations')}"
+            )
+        # Unary plus drops the zero counts.
+        if created_counts := +report.created:
+            created = ", ".join(
+                _count(number, _SINGULAR[what], what) for what, number in created_counts.items()
+            )
+            self.stdout.write(self.style.SUCCESS(f"Created {created} ({elapsed:.1f} s)."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Already up to date ({elapsed:.1f} s)."))
+        self.stdout.write("Demo credentials (also in var/demo-credentials.txt):")
+        width = max(len(credential.username) for credential in report.credentials)
+        for credential in report.credentials:
+            self.stdout.write(
+                f"  {credential.username:<{width}}  {credential.password}  {credential.roles}"
+            )
 
 
-def _read_credentials(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
-    return dict(pairs)
-
-
-def _write_credentials(path: Path, credentials: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{user} {password}\n" for user, password in credentials.items()))
-    path.chmod(0o600)
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"

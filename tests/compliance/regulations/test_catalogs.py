@@ -185,7 +185,7 @@ def test_license_types_for_filters_by_facility_type():
     )
     pharmacy = license_types_for(country_code="BR", state_code=None, facility_type="pharmacy")
 
-    assert _codes(laboratory) == {"US-CLIA"}
+    assert _codes(laboratory) == {"US-CLIA", "US-DEA"}  # DEA follows the service, any type
     assert "BR-CRM-PJ" not in _codes(pharmacy)
 
 

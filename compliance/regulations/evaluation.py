@@ -1,0 +1,590 @@
+"""Evaluate requirements against a facility snapshot on an as-of date: pure functions.
+
+Dates, once for all (DESIGN §6):
+- a record is valid from its issue date through its expiry date inclusive, expired the next day;
+- "expiring" runs from the start of the renewal window to the expiry date;
+- a renewal filed on or before the expiry date turns a lapsed record into "pending";
+- validity comes from the dates and the suspended/revoked statuses only.
+
+Fact grades: a requirement whose existence is graded [M] never fails a facility and never shows
+as plain "met": it shows "needs verification". A recommended requirement that is not met is a
+warning, never a failure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from compliance.regulations import accreditation as accreditation_catalog
+from compliance.regulations import identifiers
+from compliance.regulations import licenses as license_catalog
+from compliance.regulations._i18n import _
+from compliance.regulations.facts import (
+    INVALIDATING_STATUSES,
+    AccreditationFacts,
+    AttestationFacts,
+    FacilityFacts,
+    FacilitySnapshot,
+    LicenseFacts,
+)
+from compliance.regulations.framework import (
+    Attested,
+    CnesUpdatedWithin,
+    Framework,
+    HasIdentifier,
+    HipaaLabel,
+    HoldsAccreditation,
+    HoldsLicense,
+    Obligation,
+    Requirement,
+    Satisfier,
+)
+from compliance.regulations.vocabularies import Grade
+
+# Where a licence type defines no renewal window, "expiring" starts this many days before
+# expiry, or at its file-by lead if that is longer. [M] default: a warning only.
+DEFAULT_RENEWAL_WINDOW_DAYS = 90
+# An attestation is "expiring" in the last 30 days of its effective period (DESIGN §5: 30 days
+# unless the requirement says otherwise).
+ATTESTATION_RENEWAL_DAYS = 30
+IMPLEMENTED = "implemented"
+NOT_REASONABLE = "not_reasonable"
+
+
+class Status(StrEnum):
+    MET = "met"
+    EXPIRING = "expiring"
+    PENDING = "pending"
+    MISSING = "missing"
+    EXPIRED = "expired"
+    NOT_APPLICABLE = "not_applicable"
+    NEEDS_VERIFICATION = "needs_verification"
+
+
+class Overall(StrEnum):
+    COMPLIANT = "compliant"
+    PENDING = "pending"
+    NON_COMPLIANT = "non_compliant"
+
+
+MET_STATUSES = frozenset({Status.MET, Status.EXPIRING})
+FAILING_STATUSES = frozenset({Status.MISSING, Status.EXPIRED})
+
+# Which outcome wins when several records could satisfy a requirement.
+_RANK = {
+    Status.MET: 5,
+    Status.EXPIRING: 4,
+    Status.NEEDS_VERIFICATION: 3,
+    Status.PENDING: 2,
+    Status.EXPIRED: 1,
+    Status.MISSING: 0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str  # "licence", "accreditation", "attestation", "identifier", "cnes"
+    id: int | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one satisfier found: a status, a sentence, the record used, the key dates."""
+
+    status: Status
+    reason: str
+    evidence: Evidence | None = None
+    expires_on: datetime.date | None = None
+    file_by: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    code: str
+    title: str
+    framework: str
+    level: str
+    citation: str
+    obligation: Obligation
+    grade: Grade
+    hipaa_label: HipaaLabel | None
+    status: Status
+    reason: str
+    evidence: Evidence | None = None
+    expires_on: datetime.date | None = None
+    file_by: datetime.date | None = None
+    attestable: bool = False
+
+    @property
+    def is_failure(self) -> bool:
+        return (
+            self.obligation is Obligation.MANDATORY
+            and self.grade is not Grade.MEMORY
+            and self.status in FAILING_STATUSES
+        )
+
+    @property
+    def is_warning(self) -> bool:
+        if self.status in (Status.EXPIRING, Status.NEEDS_VERIFICATION):
+            return True
+        return self.obligation is Obligation.RECOMMENDED and self.status in (
+            FAILING_STATUSES | {Status.PENDING}
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "framework": self.framework,
+            "level": self.level,
+            "citation": self.citation,
+            "obligation": self.obligation.value,
+            "grade": self.grade.value,
+            "hipaa_label": self.hipaa_label.value if self.hipaa_label else None,
+            "status": self.status.value,
+            "reason": self.reason,
+            "evidence": (
+                {"kind": self.evidence.kind, "id": self.evidence.id, "label": self.evidence.label}
+                if self.evidence
+                else None
+            ),
+            "expires_on": self.expires_on.isoformat() if self.expires_on else None,
+            "file_by": self.file_by.isoformat() if self.file_by else None,
+            "attestable": self.attestable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityResult:
+    overall: Overall
+    results: tuple[RequirementResult, ...]
+
+    @property
+    def applicable(self) -> tuple[RequirementResult, ...]:
+        return tuple(r for r in self.results if r.status is not Status.NOT_APPLICABLE)
+
+    @property
+    def requirements_met(self) -> list[str]:
+        """Met and expiring codes, as the original schema's `requirements_met`."""
+        return [r.code for r in self.results if r.status in MET_STATUSES]
+
+    @property
+    def requirements_pending(self) -> list[str]:
+        """Every applicable requirement not met, as the original schema's `requirements_pending`."""
+        return [r.code for r in self.applicable if r.status not in MET_STATUSES]
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for r in self.results if r.is_warning)
+
+
+# --- Applicability ----------------------------------------------------------------------------
+
+
+def not_applicable_reason(
+    requirement: Requirement, framework: Framework, snapshot: FacilitySnapshot, as_of: datetime.date
+) -> str | None:
+    """Why the requirement does not apply to this facility on `as_of`, or None if it applies."""
+    facility = snapshot.facility
+    rule = requirement.applicability
+    jurisdiction = framework.jurisdiction
+    if jurisdiction != "*" and jurisdiction.split("-")[0] != facility.country:
+        return _("Applies in another country.")
+    if "-" in jurisdiction and jurisdiction != facility.state:
+        return _("Applies in other states.")
+    if rule.countries and facility.country not in rule.countries:
+        return _("Applies in another country.")
+    if rule.never_for_providers:
+        return rule.never_for_providers
+    for start, end in (
+        (framework.effective_from, framework.effective_until),
+        (requirement.effective_from, requirement.effective_until),
+    ):
+        if start and as_of < start:
+            return _("Not in force until %(date)s.") % {"date": start.isoformat()}
+        if end and as_of > end:
+            return _("No longer in force after %(date)s.") % {"date": end.isoformat()}
+    if rule.states and facility.state not in rule.states:
+        return _("Applies in other states.")
+    if facility.state in rule.excluded_states:
+        return _("Does not apply in this state.")
+    if rule.facility_types and facility.facility_type not in rule.facility_types:
+        return _("Does not apply to this type of facility.")
+    if rule.ownership and facility.ownership not in rule.ownership:
+        return _("Does not apply to this ownership.")
+    if rule.services and not (rule.services & facility.services):
+        return _("Applies only to facilities offering a service this facility does not offer.")
+    if rule.min_beds is not None and facility.bed_count < rule.min_beds:
+        return _("Applies from %(beds)d beds.") % {"beds": rule.min_beds}
+    if rule.accreditation_body and not any(
+        a.body == rule.accreditation_body for a in snapshot.accreditations
+    ):
+        return _("The facility holds no accreditation from this body.")
+    return None
+
+
+def effective_obligation(requirement: Requirement, facility: FacilityFacts) -> Obligation:
+    if requirement.mandatory_if_services & facility.services:
+        return Obligation.MANDATORY
+    return requirement.obligation
+
+
+# --- Dated records ----------------------------------------------------------------------------
+
+
+def _dated_record_finding(
+    *,
+    evidence: Evidence,
+    issued: datetime.date,
+    expires: datetime.date | None,
+    status: str,
+    renewal_filed_on: datetime.date | None,
+    window_days: int,
+    file_by_days: int,
+    as_of: datetime.date,
+) -> Finding:
+    """The one place where a dated record's validity on `as_of` is decided."""
+    if status in INVALIDATING_STATUSES:
+        return Finding(
+            Status.MISSING,
+            _("%(record)s is %(status)s.") % {"record": evidence.label, "status": status},
+            evidence,
+            expires,
+        )
+    if as_of < issued:
+        return Finding(
+            Status.MISSING,
+            _("%(record)s takes effect on %(date)s.")
+            % {"record": evidence.label, "date": issued.isoformat()},
+            evidence,
+            expires,
+        )
+    if expires is None:
+        return Finding(
+            Status.MET,
+            _("%(record)s is valid and has no expiry.") % {"record": evidence.label},
+            evidence,
+        )
+    file_by = expires - datetime.timedelta(days=file_by_days) if file_by_days else None
+    if as_of <= expires:
+        window_start = expires - datetime.timedelta(days=window_days)
+        if as_of >= window_start:
+            if renewal_filed_on:
+                reason = _("%(record)s expires on %(date)s; renewal filed on %(filed)s.") % {
+                    "record": evidence.label,
+                    "date": expires.isoformat(),
+                    "filed": renewal_filed_on.isoformat(),
+                }
+            else:
+                reason = _("%(record)s expires on %(date)s; file the renewal by %(file_by)s.") % {
+                    "record": evidence.label,
+                    "date": expires.isoformat(),
+                    "file_by": (file_by or expires).isoformat(),
+                }
+            return Finding(Status.EXPIRING, reason, evidence, expires, file_by)
+        return Finding(
+            Status.MET,
+            _("%(record)s is valid until %(date)s.")
+            % {"record": evidence.label, "date": expires.isoformat()},
+            evidence,
+            expires,
+            file_by,
+        )
+    if renewal_filed_on and renewal_filed_on <= expires:
+        return Finding(
+            Status.PENDING,
+            _(
+                "%(record)s expired on %(date)s; the renewal filed on %(filed)s awaits "
+                "the authority."
+            )
+            % {
+                "record": evidence.label,
+                "date": expires.isoformat(),
+                "filed": renewal_filed_on.isoformat(),
+            },
+            evidence,
+            expires,
+            file_by,
+        )
+    return Finding(
+        Status.EXPIRED,
+        _("%(record)s expired on %(date)s.")
+        % {"record": evidence.label, "date": expires.isoformat()},
+        evidence,
+        expires,
+        file_by,
+    )
+
+
+def license_window(license_type: str) -> tuple[int, int]:
+    """(renewal window, file-by lead) in days for a licence type; defaults documented above."""
+    entry = license_catalog.get_license_type(license_type)
+    file_by = entry.file_by_days if entry else 0
+    if entry and entry.renewal_window_days is not None:
+        return entry.renewal_window_days, file_by
+    return max(DEFAULT_RENEWAL_WINDOW_DAYS, file_by), file_by
+
+
+def license_finding(license: LicenseFacts, as_of: datetime.date) -> Finding:
+    entry = license_catalog.get_license_type(license.license_type)
+    name = entry.name if entry else license.license_type
+    window, file_by = license_window(license.license_type)
+    return _dated_record_finding(
+        evidence=Evidence("licence", license.id, f"{name} {license.license_number}"),
+        issued=license.issued_date,
+        expires=license.expiry_date,
+        status=license.status,
+        renewal_filed_on=license.renewal_filed_on,
+        window_days=window,
+        file_by_days=file_by,
+        as_of=as_of,
+    )
+
+
+def accreditation_finding(record: AccreditationFacts, as_of: datetime.date) -> Finding:
+    body = accreditation_catalog.get_accreditation_body(record.body)
+    lead = body.file_by_days if body else DEFAULT_RENEWAL_WINDOW_DAYS
+    label = f"{body.name if body else record.body} {record.certificate_number}".strip()
+    return _dated_record_finding(
+        evidence=Evidence("accreditation", record.id, label),
+        issued=record.certified_date,
+        expires=record.expiry_date,
+        status=record.status,
+        renewal_filed_on=None,
+        window_days=lead,
+        file_by_days=lead,
+        as_of=as_of,
+    )
+
+
+def attestation_end(
+    attestation: AttestationFacts, max_age_days: int | None
+) -> datetime.date | None:
+    """The effective end: the earlier of `valid until` and `attested on` + the maximum age."""
+    ends = [attestation.valid_until] if attestation.valid_until else []
+    if max_age_days is not None:
+        ends.append(attestation.attested_on + datetime.timedelta(days=max_age_days))
+    return min(ends) if ends else None
+
+
+def attestation_finding(
+    attestation: AttestationFacts,
+    requirement: Requirement,
+    max_age_days: int | None,
+    as_of: datetime.date,
+) -> Finding:
+    scope = _("organization-wide") if attestation.facility_id is None else _("facility")
+    evidence = Evidence(
+        "attestation",
+        attestation.id,
+        _("%(scope)s attestation of %(date)s")
+        % {"scope": scope, "date": attestation.attested_on.isoformat()},
+    )
+    if attestation.outcome not in (IMPLEMENTED, NOT_REASONABLE):
+        return Finding(
+            Status.MISSING,
+            _("The attestation's outcome %(outcome)r is not one that satisfies a requirement.")
+            % {"outcome": attestation.outcome},
+            evidence,
+        )
+    if attestation.outcome == NOT_REASONABLE:
+        if requirement.hipaa_label is not HipaaLabel.ADDRESSABLE:
+            return Finding(
+                Status.MISSING,
+                _("Attested as not reasonable, but only an addressable specification may be."),
+                evidence,
+            )
+        if not (attestation.justification.strip() and attestation.alternative.strip()):
+            return Finding(
+                Status.MISSING,
+                _(
+                    "Attested as not reasonable without the documented reason and the equivalent "
+                    "alternative that 164.306(d)(3) requires."
+                ),
+                evidence,
+            )
+    end = attestation_end(attestation, max_age_days)
+    return _dated_record_finding(
+        evidence=evidence,
+        issued=attestation.attested_on,
+        expires=end,
+        status="active",
+        renewal_filed_on=None,
+        window_days=ATTESTATION_RENEWAL_DAYS,
+        file_by_days=ATTESTATION_RENEWAL_DAYS,
+        as_of=as_of,
+    )
+
+
+# --- Satisfiers ---------------------------------------------------------------------------------
+
+
+def _best(findings: Iterable[Finding], missing: Finding) -> Finding:
+    return max(findings, key=lambda f: _RANK[f.status], default=missing)
+
+
+def _identifier_finding(kind: str, facility: FacilityFacts) -> Finding:
+    value = facility.identifiers.get(kind, "")
+    label = kind.upper().replace("_", " ")
+    if not value:
+        return Finding(Status.MISSING, _("No %(kind)s is recorded.") % {"kind": label})
+    result = (
+        identifiers.validate_ccn(value, facility_type=facility.facility_type)
+        if kind == "ccn"
+        else identifiers.VALIDATORS[kind](value)
+    )
+    evidence = Evidence("identifier", None, f"{label} {result.normalized}")
+    if result.outcome is identifiers.Outcome.INVALID:
+        return Finding(Status.MISSING, result.message, evidence)
+    if result.outcome is identifiers.Outcome.WARNING:
+        return Finding(Status.NEEDS_VERIFICATION, result.message, evidence)
+    return Finding(Status.MET, _("%(id)s is valid.") % {"id": evidence.label}, evidence)
+
+
+def _cnes_update_finding(days: int, facility: FacilityFacts, as_of: datetime.date) -> Finding:
+    number = facility.identifiers.get("cnes", "")
+    if not number:
+        return Finding(Status.MISSING, _("No CNES number is recorded."))
+    evidence = Evidence("cnes", None, f"CNES {number}")
+    if facility.cnes_updated_on is None:
+        return Finding(
+            Status.MISSING, _("The date of the last CNES update is not recorded."), evidence
+        )
+    due = facility.cnes_updated_on + datetime.timedelta(days=days)
+    if as_of > due:
+        return Finding(
+            Status.EXPIRED,
+            _(
+                "Last CNES update on %(date)s: more than 6 months ago, so CNES flags the record "
+                "as deactivated for lack of updates."
+            )
+            % {"date": facility.cnes_updated_on.isoformat()},
+            evidence,
+            due,
+        )
+    status = Status.EXPIRING if as_of >= due - datetime.timedelta(days=30) else Status.MET
+    return Finding(
+        status,
+        _("Last CNES update on %(date)s; the next is due by %(due)s.")
+        % {"date": facility.cnes_updated_on.isoformat(), "due": due.isoformat()},
+        evidence,
+        due,
+        due,
+    )
+
+
+def satisfier_finding(
+    satisfier: Satisfier, requirement: Requirement, snapshot: FacilitySnapshot, as_of: datetime.date
+) -> Finding:
+    facility = snapshot.facility
+    match satisfier:
+        case HoldsLicense(license_types):
+            return _best(
+                (
+                    license_finding(lic, as_of)
+                    for lic in snapshot.licenses
+                    if lic.license_type in license_types
+                ),
+                Finding(Status.MISSING, _("No licence of the required type is recorded.")),
+            )
+        case HoldsAccreditation(bodies):
+            return _best(
+                (
+                    accreditation_finding(acc, as_of)
+                    for acc in snapshot.accreditations
+                    if acc.body in bodies
+                ),
+                Finding(Status.MISSING, _("No accreditation by this body is recorded.")),
+            )
+        case Attested(max_age_days):
+            return _best(
+                (
+                    attestation_finding(att, requirement, max_age_days, as_of)
+                    for att in snapshot.attestations
+                    if att.requirement_code == requirement.code
+                    and att.facility_id in (None, facility.id)
+                    and att.attested_on <= as_of
+                ),
+                Finding(Status.MISSING, _("No current attestation is recorded.")),
+            )
+        case HasIdentifier(kind):
+            return _identifier_finding(kind, facility)
+        case CnesUpdatedWithin(days):
+            return _cnes_update_finding(days, facility, as_of)
+    raise TypeError(f"unknown satisfier {satisfier!r}")  # pragma: no cover
+
+
+# --- Requirements and facilities ----------------------------------------------------------------
+
+
+def evaluate_requirement(
+    requirement: Requirement, framework: Framework, snapshot: FacilitySnapshot, as_of: datetime.date
+) -> RequirementResult:
+    not_applicable = not_applicable_reason(requirement, framework, snapshot, as_of)
+    result = RequirementResult(
+        code=requirement.code,
+        title=requirement.title,
+        framework=framework.code,
+        level=framework.level.value,
+        citation=requirement.citation,
+        obligation=effective_obligation(requirement, snapshot.facility),
+        grade=requirement.grade,
+        hipaa_label=requirement.hipaa_label,
+        status=Status.NOT_APPLICABLE,
+        reason=not_applicable or "",
+        attestable=any(isinstance(s, Attested) for s in requirement.satisfied_by),
+    )
+    if not_applicable is not None:
+        return result
+    finding = _best(
+        (satisfier_finding(s, requirement, snapshot, as_of) for s in requirement.satisfied_by),
+        Finding(Status.MISSING, _("Nothing that satisfies this requirement is recorded.")),
+    )
+    status, reason = finding.status, finding.reason
+    if requirement.grade is Grade.MEMORY:
+        # The obligation itself is unverified: it may warn, never pass or fail outright.
+        status = Status.NEEDS_VERIFICATION
+        reason = _("%(reason)s This obligation is not verified against its source.") % {
+            "reason": reason
+        }
+    return replace(
+        result,
+        status=status,
+        reason=reason,
+        evidence=finding.evidence,
+        expires_on=finding.expires_on,
+        file_by=finding.file_by,
+    )
+
+
+def overall_status(results: Sequence[RequirementResult]) -> Overall:
+    """Non-compliant if a mandatory requirement is missing or expired; pending if one is
+    pending; otherwise compliant (with its warnings counted apart)."""
+    if any(r.is_failure for r in results):
+        return Overall.NON_COMPLIANT
+    if any(
+        r.status is Status.PENDING
+        and r.obligation is Obligation.MANDATORY
+        and r.grade is not Grade.MEMORY
+        for r in results
+    ):
+        return Overall.PENDING
+    return Overall.COMPLIANT
+
+
+def evaluate_facility(
+    snapshot: FacilitySnapshot,
+    frameworks: Iterable[Framework],
+    as_of: datetime.date,
+) -> FacilityResult:
+    results = tuple(
+        evaluate_requirement(requirement, framework, snapshot, as_of)
+        for framework in frameworks
+        for requirement in framework.requirements
+    )
+    return FacilityResult(overall=overall_status(results), results=results)

@@ -1,0 +1,1 @@
+"""Rules of this jurisdiction or programme; see compliance.regulations.registry."""

@@ -1,0 +1,248 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compliance.engine import CheckRequestError, create_run, execute_run, run_checks
+from compliance.models import CheckRun, ComplianceCheck, CustomComplianceRule
+from compliance.regulations.registry import rules_version
+from facilities import services
+from facilities.history import UntrackedWriteError
+from facilities.models import Facility, RecordStatus
+from tests.factories import (
+    AccreditationFactory,
+    FacilityFactory,
+    FacilityLicenseFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from tests.factories.compliance import AttestationFactory
+
+
+def _result(check, code):
+    return next(r for r in check.results if r["code"] == code)
+
+
+def _facilities_with_records(organization, count):
+    for n in range(count):
+        facility = FacilityFactory(organization=organization, facility_name=f"Hospital {n}")
+        FacilityLicenseFactory(facility=facility)
+        AccreditationFactory(facility=facility)
+    AttestationFactory(organization=organization)
+    return Facility.objects.filter(organization=organization).select_related("organization")
+
+
+def _queries_for_run(count):
+    organization = OrganizationFactory()
+    facilities = _facilities_with_records(organization, count)
+    actor = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        run_checks(facilities, actor=actor, via="test")
+    return len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_engine_query_count_does_not_grow_with_facilities():
+    # Per run: the facilities and their organizations, the run row, its total, custom rules,
+    # the ids to check, the checks already written, the run's start; per chunk: facilities,
+    # licences, accreditations, attestations, the insert, progress; then the finish. Never a
+    # query per facility or per rule.
+    one = _queries_for_run(1)
+    fifty = _queries_for_run(50)
+
+    assert one == fifty
+
+
+@pytest.mark.django_db
+def test_engine_writes_one_explained_check_per_facility():
+    organization = OrganizationFactory(time_zone="America/Los_Angeles")
+    facility = FacilityFactory(organization=organization)
+    FacilityLicenseFactory(
+        facility=facility, expiry_date=organization.today() - datetime.timedelta(days=3)
+    )
+    actor = UserFactory()
+
+    [run] = run_checks(Facility.objects.filter(pk=facility.pk), actor=actor, via="test")
+
+    check = ComplianceCheck.objects.get(run=run)
+    licence = _result(check, "US-CA-HOSPITAL-LICENSE")
+    assert (check.overall_status, check.checked_by, check.rules_version) == (
+        "non_compliant",
+        actor,
+        rules_version(),
+    )
+    assert licence["status"] == "expired"
+    assert licence["citation"].startswith("Cal. Health & Safety Code")
+    assert licence["evidence"]["kind"] == "licence"
+    assert "US-CA-HOSPITAL-LICENSE" in check.requirements_pending
+    assert check.is_current is True
+    assert (run.status, run.checked, run.total, run.counts) == (
+        "finished",
+        1,
+        1,
+        {"non_compliant": 1},
+    )
+
+
+@pytest.mark.django_db
+def test_as_of_before_a_renewal_uses_the_old_term():
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization)
+    today = organization.today()
+    old = FacilityLicenseFactory(
+        facility=facility,
+        issued_date=today - datetime.timedelta(days=400),
+        expiry_date=today - datetime.timedelta(days=35),
+    )
+    services.license_renew(
+        actor=UserFactory(),
+        license=old,
+        data={
+            "license_number": "NEW",
+            "issued_date": today - datetime.timedelta(days=34),
+            "expiry_date": today + datetime.timedelta(days=330),
+        },
+        via="test",
+    )
+    as_of = today - datetime.timedelta(days=60)
+
+    [run] = run_checks(
+        Facility.objects.filter(pk=facility.pk), as_of=as_of, actor=UserFactory(), via="test"
+    )
+
+    check = run.checks.get()
+    licence = _result(check, "US-CA-HOSPITAL-LICENSE")
+    assert licence["status"] == "expiring"
+    assert licence["evidence"]["id"] == old.pk
+    assert check.is_current is False
+    assert f"Reconstructed from records as known on {today.isoformat()}" in check.notes
+
+
+@pytest.mark.django_db
+def test_as_of_takes_a_suspension_in_between_from_history():
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization)
+    licence = FacilityLicenseFactory(facility=facility)
+    actor = UserFactory()
+    services.license_update(
+        actor=actor, license=licence, data={"status": RecordStatus.SUSPENDED}, via="test", note="x"
+    )
+    yesterday_check = run_checks(
+        Facility.objects.filter(pk=facility.pk),
+        as_of=organization.today() - datetime.timedelta(days=1),
+        actor=actor,
+        via="test",
+    )[0].checks.get()
+    today_check = run_checks(Facility.objects.filter(pk=facility.pk), actor=actor, via="test")[
+        0
+    ].checks.get()
+
+    assert _result(yesterday_check, "US-CA-HOSPITAL-LICENSE")["status"] == "met"
+    assert _result(today_check, "US-CA-HOSPITAL-LICENSE")["status"] == "missing"
+    assert "suspended" in _result(today_check, "US-CA-HOSPITAL-LICENSE")["reason"]
+
+
+@pytest.mark.django_db
+def test_interrupted_run_resumes_without_duplicates():
+    organization = OrganizationFactory()
+    _facilities_with_records(organization, 5)
+    actor = UserFactory()
+    run = create_run(organization=organization, actor=actor, via="test")
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_first_chunk(current):
+        raise Crash
+
+    with pytest.raises(Crash):
+        execute_run(run, chunk_size=2, progress=crash_after_first_chunk)
+    run.refresh_from_db()
+    assert (run.status, run.checked, ComplianceCheck.objects.filter(run=run).count()) == (
+        "running",
+        2,
+        2,
+    )
+
+    execute_run(run, chunk_size=2)
+
+    run.refresh_from_db()
+    assert (run.status, run.checked) == ("finished", 5)
+    checked = list(ComplianceCheck.objects.filter(run=run).values_list("facility_id", flat=True))
+    assert sorted(checked) == sorted(set(checked))
+    assert len(checked) == 5
+
+
+@pytest.mark.django_db
+def test_closed_facilities_are_not_checked():
+    organization = OrganizationFactory()
+    _facilities_with_records(organization, 2)
+    closed = Facility.objects.filter(organization=organization).first()
+    services.facility_close(
+        actor=UserFactory(), facility=closed, closed_on=organization.today(), via="test", note="x"
+    )
+
+    run = execute_run(create_run(organization=organization, actor=UserFactory(), via="test"))
+
+    assert run.total == 1
+    assert not run.checks.filter(facility=closed).exists()
+
+
+@pytest.mark.django_db
+def test_a_future_as_of_date_is_refused():
+    organization = OrganizationFactory()
+
+    with pytest.raises(CheckRequestError, match="cannot be in the future"):
+        create_run(
+            organization=organization,
+            actor=UserFactory(),
+            as_of=organization.today() + datetime.timedelta(days=1),
+            via="test",
+        )
+
+    assert not CheckRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_custom_rule_results_carry_the_rule_id_and_version():
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization, bed_count=300)
+    rule = CustomComplianceRule(
+        organization=organization,
+        code="CUSTOM-BIG-SITES-JCI",
+        name="Large sites hold JCI",
+        logic={
+            "when": {">=": [{"fact": "facility.beds"}, 200]},
+            "require": {"accredited": {"body": "JCI"}},
+        },
+        is_active=True,
+        version=3,
+    )
+    rule._change_reason = "test"
+    rule.save()
+
+    [run] = run_checks(Facility.objects.filter(pk=facility.pk), actor=UserFactory(), via="test")
+
+    result = _result(run.checks.get(), "CUSTOM-BIG-SITES-JCI")
+    assert (result["status"], result["custom_rule"]) == ("missing", {"id": rule.pk, "version": 3})
+    assert run.checks.get().overall_status == "non_compliant"
+
+
+@pytest.mark.django_db
+def test_checks_cannot_be_edited_or_deleted():
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization)
+    [run] = run_checks(Facility.objects.filter(pk=facility.pk), actor=UserFactory(), via="test")
+    check = run.checks.get()
+
+    with pytest.raises(UntrackedWriteError):
+        check.save()
+    with pytest.raises(UntrackedWriteError):
+        check.delete()
+    with pytest.raises(UntrackedWriteError):
+        ComplianceCheck.objects.filter(pk=check.pk).update(overall_status="compliant")
+    with pytest.raises(UntrackedWriteError):
+        ComplianceCheck.objects.all().delete()
+
+    assert ComplianceCheck.objects.get(pk=check.pk).overall_status == check.overall_status
