@@ -279,7 +279,22 @@ def _custom_results(
     return results
 
 
+JsonCache = dict[int, tuple[RequirementResult, dict[str, Any]]]
+
+
 def _result_json(
+    result: RequirementResult, custom: dict[str, CustomComplianceRule], cache: JsonCache
+) -> dict[str, Any]:
+    """The stored form of a result; a result shared by many facilities is serialised once."""
+    cached = cache.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    data = _serialise(result, custom)
+    cache[id(result)] = (result, data)
+    return data
+
+
+def _serialise(
     result: RequirementResult, custom: dict[str, CustomComplianceRule]
 ) -> dict[str, Any]:
     if result.status is Status.NOT_APPLICABLE:
@@ -367,10 +382,19 @@ def execute_run(
     )
     counts: Counter[str] = Counter(run.counts or {})
     for chunk in batched((i for i in ids if i not in done), chunk_size):
+        json_cache: JsonCache = {}  # per chunk, so memory does not grow with the run
         with transaction.atomic():
             snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)
             checks = [
-                _build_check(run, snapshot, rules, custom, notes, is_current=not reconstruct)
+                _build_check(
+                    run,
+                    snapshot,
+                    rules,
+                    custom,
+                    notes,
+                    is_current=not reconstruct,
+                    json_cache=json_cache,
+                )
                 for snapshot in snapshots
             ]
             # ComplianceCheck is the audit record itself (append-only, not history-tracked).
@@ -395,6 +419,7 @@ def _build_check(
     notes: str,
     *,
     is_current: bool,
+    json_cache: JsonCache,
 ) -> ComplianceCheck:
     frameworks = registry.frameworks_for(snapshot.facility.country)
     evaluated = evaluate_facility(snapshot, frameworks, run.as_of)
@@ -409,7 +434,7 @@ def _build_check(
         checked_at=timezone.now(),
         checked_by_id=run.actor_id,
         rules_version=run.rules_version,
-        results=[_result_json(r, custom) for r in result.results],
+        results=[_result_json(r, custom, json_cache) for r in result.results],
         requirements_met=result.requirements_met,
         requirements_pending=result.requirements_pending,
         warnings=result.warnings,

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from compliance.regulations import accreditation as accreditation_catalog
 from compliance.regulations import licenses as license_catalog
 from compliance.regulations import vocabularies
+from compliance.regulations.identifiers import normalize as normalize_identifier
 from facilities.history import TrackedModel
 from facilities.validators import validate_identifier
 from geography.models import Country, District, State
@@ -197,6 +198,14 @@ class Facility(TrackedModel):
             "facilities:facility-detail", kwargs={"org": self.organization.slug, "pk": self.pk}
         )
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Identifiers arrive formatted ("11.222.333/0001-81"); store them normalised, before
+        # the field's length is checked.
+        for field, _country, _kind in self.IDENTIFIERS:
+            if value := getattr(self, field):
+                setattr(self, field, normalize_identifier(value))
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}
         if self.state_id and self.country_id and self.state.country_id != self.country_id:
@@ -329,7 +338,7 @@ class FacilityLicense(TrackedModel):
         return str(_(entry.name)) if entry else self.license_type
 
     def clean(self) -> None:
-        if self.facility_id:
+        if self.facility_id and self.license_type:
             self.organization_id = self.facility.organization_id
             allowed = license_catalog.license_types_for(
                 country_code=self.facility.country.code,
@@ -405,7 +414,7 @@ class Accreditation(TrackedModel):
         return entry.name if entry else self.accreditation_body
 
     def clean(self) -> None:
-        if not self.facility_id:
+        if not self.facility_id or not self.accreditation_body:
             return
         self.organization_id = self.facility.organization_id
         bodies = accreditation_catalog.accreditation_bodies_for(self.facility.country.code)

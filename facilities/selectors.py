@@ -24,7 +24,6 @@ from facilities.models import (
     User,
 )
 
-CURRENT_STATUSES = (RecordStatus.ACTIVE, RecordStatus.PENDING_RENEWAL)
 
 
 def memberships_of_user(user: User) -> QuerySet[Membership]:
@@ -40,8 +39,15 @@ def facilities_for(organization: Organization) -> QuerySet[Facility]:
 
 
 def facility_list(organization: Organization) -> QuerySet[Facility]:
-    """Facilities with their current licence count and next expiry, for the list page."""
-    current = Q(licenses__status__in=CURRENT_STATUSES)
+    """Facilities with their count of licences valid today and the next expiry among them.
+
+    Validity comes from the dates and the suspended/revoked statuses (a stored "expired" is
+    never trusted over the dates); a renewed licence gave way to its renewal.
+    """
+    today = organization.today()
+    current = ~Q(
+        licenses__status__in=[RecordStatus.SUSPENDED, RecordStatus.REVOKED, RecordStatus.RENEWED]
+    ) & (Q(licenses__expiry_date__isnull=True) | Q(licenses__expiry_date__gte=today))
     # Meta.ordering is not applied to a GROUP BY query: order explicitly, for stable pages.
     return (
         facilities_for(organization)

@@ -14,9 +14,10 @@ warning, never a failure.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from compliance.regulations import accreditation as accreditation_catalog
@@ -143,10 +144,10 @@ class RequirementResult:
             "framework": self.framework,
             "level": self.level,
             "citation": self.citation,
-            "obligation": self.obligation.value,
-            "grade": self.grade.value,
+            "obligation": self.obligation,  # a StrEnum: JSON writes its value
+            "grade": self.grade,
             "hipaa_label": self.hipaa_label.value if self.hipaa_label else None,
-            "status": self.status.value,
+            "status": self.status,
             "reason": self.reason,
             "evidence": (
                 {"kind": self.evidence.kind, "id": self.evidence.id, "label": self.evidence.label}
@@ -378,6 +379,18 @@ def attestation_finding(
     max_age_days: int | None,
     as_of: datetime.date,
 ) -> Finding:
+    return _attestation_finding(attestation, requirement.hipaa_label, max_age_days, as_of)
+
+
+# An organization-wide attestation is read for every facility of the organization: its finding
+# depends only on these arguments (all immutable), so it is computed once per as-of date.
+@lru_cache(maxsize=65_536)
+def _attestation_finding(
+    attestation: AttestationFacts,
+    hipaa_label: HipaaLabel | None,
+    max_age_days: int | None,
+    as_of: datetime.date,
+) -> Finding:
     scope = _("organization-wide") if attestation.facility_id is None else _("facility")
     evidence = Evidence(
         "attestation",
@@ -393,7 +406,7 @@ def attestation_finding(
             evidence,
         )
     if attestation.outcome == NOT_REASONABLE:
-        if requirement.hipaa_label is not HipaaLabel.ADDRESSABLE:
+        if hipaa_label is not HipaaLabel.ADDRESSABLE:
             return Finding(
                 Status.MISSING,
                 _("Attested as not reasonable, but only an addressable specification may be."),
@@ -478,8 +491,23 @@ def _cnes_update_finding(days: int, facility: FacilityFacts, as_of: datetime.dat
     )
 
 
+AttestationIndex = Mapping[str, Sequence[AttestationFacts]]
+
+
+def attestation_index(snapshot: FacilitySnapshot) -> AttestationIndex:
+    """The snapshot's attestations by requirement code, so each requirement reads only its own."""
+    index: dict[str, list[AttestationFacts]] = {}
+    for attestation in snapshot.attestations:
+        index.setdefault(attestation.requirement_code, []).append(attestation)
+    return index
+
+
 def satisfier_finding(
-    satisfier: Satisfier, requirement: Requirement, snapshot: FacilitySnapshot, as_of: datetime.date
+    satisfier: Satisfier,
+    requirement: Requirement,
+    snapshot: FacilitySnapshot,
+    as_of: datetime.date,
+    attestations: AttestationIndex | None = None,
 ) -> Finding:
     facility = snapshot.facility
     match satisfier:
@@ -505,10 +533,10 @@ def satisfier_finding(
             return _best(
                 (
                     attestation_finding(att, requirement, max_age_days, as_of)
-                    for att in snapshot.attestations
-                    if att.requirement_code == requirement.code
-                    and att.facility_id in (None, facility.id)
-                    and att.attested_on <= as_of
+                    for att in (
+                        attestation_index(snapshot) if attestations is None else attestations
+                    ).get(requirement.code, ())
+                    if att.facility_id in (None, facility.id) and att.attested_on <= as_of
                 ),
                 Finding(Status.MISSING, _("No current attestation is recorded.")),
             )
@@ -523,42 +551,117 @@ def satisfier_finding(
 
 
 def evaluate_requirement(
-    requirement: Requirement, framework: Framework, snapshot: FacilitySnapshot, as_of: datetime.date
+    requirement: Requirement,
+    framework: Framework,
+    snapshot: FacilitySnapshot,
+    as_of: datetime.date,
+    attestations: AttestationIndex | None = None,
 ) -> RequirementResult:
     not_applicable = not_applicable_reason(requirement, framework, snapshot, as_of)
-    result = RequirementResult(
-        code=requirement.code,
-        title=requirement.title,
-        framework=framework.code,
-        level=framework.level.value,
-        citation=requirement.citation,
-        obligation=effective_obligation(requirement, snapshot.facility),
-        grade=requirement.grade,
-        hipaa_label=requirement.hipaa_label,
-        status=Status.NOT_APPLICABLE,
-        reason=not_applicable or "",
-        attestable=any(isinstance(s, Attested) for s in requirement.satisfied_by),
-    )
     if not_applicable is not None:
-        return result
+        return _result(
+            requirement,
+            framework,
+            effective_obligation(requirement, snapshot.facility),
+            Finding(Status.NOT_APPLICABLE, not_applicable),
+        )
+    return _evaluate_applicable(requirement, framework, snapshot, as_of, attestations)
+
+
+def _evaluate_applicable(
+    requirement: Requirement,
+    framework: Framework,
+    snapshot: FacilitySnapshot,
+    as_of: datetime.date,
+    attestations: AttestationIndex | None,
+) -> RequirementResult:
+    if _attested_only(requirement):
+        return _attested_result(requirement, framework, snapshot, as_of, attestations)
     finding = _best(
-        (satisfier_finding(s, requirement, snapshot, as_of) for s in requirement.satisfied_by),
+        (
+            satisfier_finding(s, requirement, snapshot, as_of, attestations)
+            for s in requirement.satisfied_by
+        ),
         Finding(Status.MISSING, _("Nothing that satisfies this requirement is recorded.")),
     )
+    return _result(
+        requirement, framework, effective_obligation(requirement, snapshot.facility), finding
+    )
+
+
+def _attestable(requirement: Requirement) -> bool:
+    return any(isinstance(s, Attested) for s in requirement.satisfied_by)
+
+
+def _attested_only(requirement: Requirement) -> bool:
+    return all(isinstance(s, Attested) for s in requirement.satisfied_by)
+
+
+# Most requirements (HIPAA, LGPD, DPDP) are met by the organization's attestations alone, so
+# their result is the same for every facility they apply to unless a facility attested on its
+# own. Results are kept by the objects they were computed from; the identity check on a hit
+# guards against a reused id() of a requirement object that no longer exists.
+_ATTESTED_RESULTS: dict[tuple[Any, ...], tuple[Requirement, Framework, RequirementResult]] = {}
+_ATTESTED_RESULTS_LIMIT = 50_000
+
+
+def _attested_result(
+    requirement: Requirement,
+    framework: Framework,
+    snapshot: FacilitySnapshot,
+    as_of: datetime.date,
+    attestations: AttestationIndex | None,
+) -> RequirementResult:
+    facility_id = snapshot.facility.id
+    index = attestation_index(snapshot) if attestations is None else attestations
+    relevant = tuple(
+        a for a in index.get(requirement.code, ()) if a.facility_id in (None, facility_id)
+    )
+    obligation = effective_obligation(requirement, snapshot.facility)
+    key = (id(requirement), id(framework), relevant, obligation, as_of)
+    cached = _ATTESTED_RESULTS.get(key)
+    if cached is not None and cached[0] is requirement and cached[1] is framework:
+        return cached[2]
+    finding = satisfier_finding(
+        requirement.satisfied_by[0], requirement, snapshot, as_of, {requirement.code: relevant}
+    )
+    for satisfier in requirement.satisfied_by[1:]:
+        other = satisfier_finding(
+            satisfier, requirement, snapshot, as_of, {requirement.code: relevant}
+        )
+        finding = max((finding, other), key=lambda f: _RANK[f.status])
+    result = _result(requirement, framework, obligation, finding)
+    if len(_ATTESTED_RESULTS) >= _ATTESTED_RESULTS_LIMIT:
+        _ATTESTED_RESULTS.clear()
+    _ATTESTED_RESULTS[key] = (requirement, framework, result)
+    return result
+
+
+def _result(
+    requirement: Requirement, framework: Framework, obligation: Obligation, finding: Finding
+) -> RequirementResult:
     status, reason = finding.status, finding.reason
-    if requirement.grade is Grade.MEMORY:
+    if requirement.grade is Grade.MEMORY and status is not Status.NOT_APPLICABLE:
         # The obligation itself is unverified: it may warn, never pass or fail outright.
         status = Status.NEEDS_VERIFICATION
         reason = _("%(reason)s This obligation is not verified against its source.") % {
             "reason": reason
         }
-    return replace(
-        result,
+    return RequirementResult(
+        code=requirement.code,
+        title=requirement.title,
+        framework=framework.code,
+        level=framework.level.value,
+        citation=requirement.citation,
+        obligation=obligation,
+        grade=requirement.grade,
+        hipaa_label=requirement.hipaa_label,
         status=status,
         reason=reason,
         evidence=finding.evidence,
         expires_on=finding.expires_on,
         file_by=finding.file_by,
+        attestable=_attestable(requirement),
     )
 
 
@@ -582,9 +685,70 @@ def evaluate_facility(
     frameworks: Iterable[Framework],
     as_of: datetime.date,
 ) -> FacilityResult:
+    attestations = attestation_index(snapshot)
     results = tuple(
-        evaluate_requirement(requirement, framework, snapshot, as_of)
-        for framework in frameworks
-        for requirement in framework.requirements
+        na_result or _evaluate_applicable(requirement, framework, snapshot, as_of, attestations)
+        for framework, requirement, na_result in _plan(tuple(frameworks), snapshot, as_of)
     )
     return FacilityResult(overall=overall_status(results), results=results)
+
+
+# Whether a requirement applies depends only on a facility's profile (jurisdiction, type,
+# ownership, services, bed thresholds, accreditation bodies) and the date; facilities sharing
+# a profile share the plan, with their not-applicable results built once.
+_PlanStep = tuple[Framework, Requirement, RequirementResult | None]
+_PLANS: dict[tuple[Any, ...], tuple[tuple[Framework, ...], tuple[_PlanStep, ...]]] = {}
+_PLANS_LIMIT = 10_000
+
+
+def _profile(
+    frameworks: tuple[Framework, ...], snapshot: FacilitySnapshot, as_of: datetime.date
+) -> tuple[Any, ...]:
+    facility = snapshot.facility
+    thresholds = sorted(
+        {
+            r.applicability.min_beds
+            for f in frameworks
+            for r in f.requirements
+            if r.applicability.min_beds is not None
+        }
+    )
+    return (
+        tuple(id(f) for f in frameworks),
+        as_of,
+        facility.country,
+        facility.state,
+        facility.facility_type,
+        facility.ownership,
+        facility.services,
+        tuple(facility.bed_count >= t for t in thresholds),
+        frozenset(a.body for a in snapshot.accreditations),
+    )
+
+
+def _plan(
+    frameworks: tuple[Framework, ...], snapshot: FacilitySnapshot, as_of: datetime.date
+) -> tuple[_PlanStep, ...]:
+    key = _profile(frameworks, snapshot, as_of)
+    cached = _PLANS.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], frameworks, strict=True)):
+        return cached[1]
+    steps = []
+    for framework in frameworks:
+        for requirement in framework.requirements:
+            reason = not_applicable_reason(requirement, framework, snapshot, as_of)
+            na_result = (
+                None
+                if reason is None
+                else _result(
+                    requirement,
+                    framework,
+                    effective_obligation(requirement, snapshot.facility),
+                    Finding(Status.NOT_APPLICABLE, reason),
+                )
+            )
+            steps.append((framework, requirement, na_result))
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[key] = (frameworks, tuple(steps))
+    return _PLANS[key][1]

@@ -63,6 +63,7 @@ def get_requirement(code: str) -> tuple[Framework, Requirement] | None:
     return _requirements_by_code().get(code)
 
 
+@cache
 def frameworks_for(country: str) -> tuple[Framework, ...]:
     """Frameworks whose jurisdiction is the country, one of its states, or any ("*")."""
     return tuple(
