@@ -25,7 +25,6 @@ from facilities.models import (
 )
 
 
-
 def memberships_of_user(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(
         user=user, is_active=True, organization__is_active=True

@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("facilities.urls")),
+    path("o/<slug:org>/", include("compliance.urls")),
 ]

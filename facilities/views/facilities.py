@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from compliance import selectors as compliance_selectors
 from facilities import access, selectors, services
 from facilities.access import OrganizationMixin, Role, organization_view
 from facilities.filters import FacilityFilter
@@ -87,6 +88,8 @@ class FacilityDetailView(FacilityMixin, TemplateView):
             identifiers=selectors.identifier_states(facility),
             license_table=LicenseTable(selectors.licenses_of(facility), **tables),
             accreditation_table=AccreditationTable(selectors.accreditations_of(facility), **tables),
+            # The top layer may read the other app's selectors (DESIGN §3).
+            latest_check=compliance_selectors.latest_check(facility),
             tab="overview",
         )
         return context

@@ -54,7 +54,9 @@ def test_officer_creates_a_facility_fixes_its_npi_and_adds_a_licence(page, trans
     today = organization.today()
     page.get_by_label("Licence type").select_option(label="Texas hospital licence")
     page.get_by_label("Licence number").fill("TX-000123")
-    page.get_by_label("Issued:", exact=True).fill((today - datetime.timedelta(days=600)).isoformat())
+    page.get_by_label("Issued:", exact=True).fill(
+        (today - datetime.timedelta(days=600)).isoformat()
+    )
     page.get_by_label("Expires").fill((today + datetime.timedelta(days=45)).isoformat())
     page.get_by_role("button", name=re.compile("Add licence|Save|Create")).click()
 

@@ -84,8 +84,8 @@ def test_facility_detail_query_count_does_not_grow_with_licences_and_accreditati
     client.force_login(tenancy.officer)
 
     # Session, user, membership; the facility with its place; its licences with their
-    # responsible members' users; its accreditations likewise.
-    with django_assert_num_queries(SESSION_USER_MEMBERSHIP + 3):
+    # responsible members' users; its accreditations likewise; its latest current check.
+    with django_assert_num_queries(SESSION_USER_MEMBERSHIP + 4):
         response = client.get(_url("facility-detail", tenancy, pk=facility.pk))
 
     assert len(response.context["license_table"].rows) == records

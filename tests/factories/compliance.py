@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from compliance.models import Attestation
+from compliance.models import Attestation, CustomComplianceRule
 from tests.factories.facilities import OrganizationFactory, TrackedFactory
 from tests.factories.users import UserFactory
 
@@ -19,3 +19,22 @@ class AttestationFactory(TrackedFactory):
     outcome = Attestation.Outcome.IMPLEMENTED
     attested_by = factory.SubFactory(UserFactory)
     attested_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+class CustomComplianceRuleFactory(TrackedFactory):
+    """An inactive organization rule: large sites hold a JCI accreditation."""
+
+    class Meta:
+        model = CustomComplianceRule
+
+    organization = factory.SubFactory(OrganizationFactory)
+    code = factory.Sequence(lambda n: f"CUSTOM-RULE-{n}")
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    description = "Large sites hold JCI."
+    logic = factory.LazyFunction(
+        lambda: {
+            "when": {">=": [{"fact": "facility.beds"}, 200]},
+            "require": {"accredited": {"body": "JCI"}},
+        }
+    )
+    is_active = False
