@@ -7,6 +7,7 @@ progress is updated while it runs, but it is never deleted.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import PurePath
 from typing import Any
@@ -17,7 +18,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import LazyObject
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -116,15 +117,29 @@ def _evidence_path(instance: EvidenceFile, filename: str) -> str:
     return f"{instance.organization_id}/{secrets.token_hex(16)}{suffix}"
 
 
-class _EvidenceStorage(LazyObject):  # type: ignore[type-arg]
-    """Evidence lives outside static/ and media URLs: it is served only by a view that checks
-    membership. Resolved lazily so that settings are read at run time, not import time."""
+@deconstructible(path="compliance.models.EvidenceStorage")
+class EvidenceStorage(FileSystemStorage):
+    """Evidence lives in EVIDENCE_ROOT, outside static/ and without a URL: it is served only by
+    a view that checks membership. The root is read when used, not at import time, and is not
+    written into migrations."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.EVIDENCE_ROOT, base_url=None)
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.EVIDENCE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
 
 
-evidence_storage = _EvidenceStorage()
+evidence_storage = EvidenceStorage()
 
 
 class EvidenceFile(TrackedModel):
@@ -147,7 +162,7 @@ class EvidenceFile(TrackedModel):
     )
     file = models.FileField(
         upload_to=_evidence_path,
-        storage=evidence_storage,  # type: ignore[arg-type]
+        storage=evidence_storage,
         max_length=200,
     )
     original_name = models.CharField(_("file name"), max_length=200)

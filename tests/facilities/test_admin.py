@@ -11,6 +11,8 @@ from django.contrib.messages import get_messages
 from django.db.models import Q
 from django.urls import reverse
 
+from compliance.models import CheckRun, ComplianceCheck
+from facilities import services
 from facilities.models import (
     Facility,
     FacilityLicense,
@@ -840,3 +842,34 @@ def test_user_admin_offers_no_delete_even_to_a_superuser(superuser_client):
 
     assert response.status_code == 403
     assert User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_admin_action_runs_a_compliance_check_on_selected_active_facilities(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    first, second, closed = FacilityFactory(), FacilityFactory(), FacilityFactory()
+    services.facility_close(
+        actor=superuser,
+        facility=closed,
+        closed_on=closed.organization.today(),
+        via="test",
+        note="x",
+    )
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:facilities_facility_changelist"),
+        {"action": "run_compliance_check", "_selected_action": [first.pk, second.pk, closed.pk]},
+        follow=True,
+    )
+
+    assert set(ComplianceCheck.objects.values_list("facility_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    assert set(CheckRun.objects.values_list("via", "actor", "status")) == {
+        ("admin", superuser.pk, "finished")
+    }
+    assert "2 facilities checked (1 closed skipped)." in [
+        str(m) for m in response.context["messages"]
+    ]
