@@ -19,7 +19,7 @@ from compliance.evidence import check_upload
 from compliance.models import Attestation, CustomComplianceRule
 from compliance.regulations import registry
 from compliance.regulations.framework import HipaaLabel
-from facilities.forms import BLANK_CHOICE, DateInput, ServiceForm
+from facilities.forms import BLANK_CHOICE, ChosenValueMixin, DateInput, ServiceForm
 from facilities.models import Facility, Organization
 from geography.models import Country, State
 
@@ -39,14 +39,6 @@ def _text_field(
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-def _pk(value: Any) -> int | None:
-    value = getattr(value, "pk", value)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- Evidence files ---------------------------------------------------------------------------
@@ -287,7 +279,7 @@ LOGIC_HELP = _(
 )
 
 
-class CustomRuleForm(ServiceForm):
+class CustomRuleForm(ChosenValueMixin, ServiceForm):
     """A custom rule. The logic is JSON, read after a size check and validated by
     `compliance.custom_rules` (shape, operators, facts, depth), never evaluated with eval().
     The state choices are those of the chosen country."""
@@ -351,11 +343,6 @@ class CustomRuleForm(ServiceForm):
         for name in ("country",):
             # facility_form.js presses "Update choices" when this changes.
             self.fields[name].widget.attrs["data-refresh-choices"] = ""
-
-    def _chosen(self, name: str) -> int | None:
-        if self.is_bound:
-            return _pk(self.data.get(self.add_prefix(name)))
-        return _pk(self.initial.get(name))
 
     def refreshed(self) -> CustomRuleForm:
         """An unbound copy with the submitted values and the state choices of the chosen

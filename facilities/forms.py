@@ -184,6 +184,16 @@ def _pk(value: Any) -> int | None:
         return None
 
 
+class ChosenValueMixin:
+    """For forms whose choices narrow on other fields: the primary key chosen in a field, from
+    the submitted data of a bound form or the initial data of an unbound one."""
+
+    def _chosen(self: Any, name: str) -> int | None:
+        if self.is_bound:
+            return _pk(self.data.get(self.add_prefix(name)))
+        return _pk(self.initial.get(name))
+
+
 def _note_field(label: StrOrPromise, *, required: bool = False) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}), max_length=500
@@ -193,7 +203,7 @@ def _note_field(label: StrOrPromise, *, required: bool = False) -> forms.CharFie
 # --- Facilities ------------------------------------------------------------------------------
 
 
-class FacilityForm(ServiceModelForm):
+class FacilityForm(ChosenValueMixin, ServiceModelForm):
     """A facility's facts. Country, state and district narrow each other: the state choices are
     those of the chosen country, the district choices those of the chosen state, taken from the
     submitted data, else from the initial values."""
@@ -248,11 +258,6 @@ class FacilityForm(ServiceModelForm):
         for name in ("country", "state"):
             # facility_form.js presses "Update choices" when these change.
             self.fields[name].widget.attrs["data-refresh-choices"] = ""
-
-    def _chosen(self, name: str) -> int | None:
-        if self.is_bound:
-            return _pk(self.data.get(self.add_prefix(name)))
-        return _pk(self.initial.get(name))
 
     def refreshed(self) -> FacilityForm:
         """An unbound copy holding the submitted values: the form again, with narrowed choices

@@ -98,6 +98,30 @@ def _check_responsible(organization: Organization, responsible: Membership | Non
         raise ValidationError({"responsible": _("Choose an active member of this organization.")})
 
 
+def _update_dated_record[R: FacilityLicense | Accreditation](
+    record: R,
+    data: Mapping[str, Any],
+    *,
+    fields: tuple[str, ...],
+    reason_fields: tuple[str, ...],
+    missing_note: str,
+    actor: User,
+    reason: str,
+    note: str,
+) -> R:
+    """Edit a licence or an accreditation: a note is required when its dates or status change,
+    and a newly chosen responsible member must be an active member of its organization."""
+    changes = _changes(record, data, fields)
+    if not changes:
+        return record
+    if set(changes) & set(reason_fields):
+        _require_note(note, missing_note)
+    _assign(record, changes, fields)
+    if "responsible" in changes:
+        _check_responsible(record.organization, record.responsible)
+    return save_tracked(record, actor=actor, reason=reason)
+
+
 # --- Organizations and members --------------------------------------------------------------
 
 
@@ -267,15 +291,16 @@ def license_update(
     via: str,
     note: str = "",
 ) -> FacilityLicense:
-    changes = _changes(license, data, LICENSE_FIELDS)
-    if not changes:
-        return license
-    if set(changes) & set(LICENSE_REASON_FIELDS):
-        _require_note(note, _("Say why the dates or status of this licence change."))
-    _assign(license, changes, LICENSE_FIELDS)
-    if "responsible" in changes:
-        _check_responsible(license.organization, license.responsible)
-    return save_tracked(license, actor=actor, reason=history_reason(via, "licence edit", note))
+    return _update_dated_record(
+        license,
+        data,
+        fields=LICENSE_FIELDS,
+        reason_fields=LICENSE_REASON_FIELDS,
+        missing_note=_("Say why the dates or status of this licence change."),
+        actor=actor,
+        reason=history_reason(via, "licence edit", note),
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -339,14 +364,13 @@ def accreditation_update(
     via: str,
     note: str = "",
 ) -> Accreditation:
-    changes = _changes(accreditation, data, ACCREDITATION_FIELDS)
-    if not changes:
-        return accreditation
-    if set(changes) & set(ACCREDITATION_REASON_FIELDS):
-        _require_note(note, _("Say why the dates or status of this accreditation change."))
-    _assign(accreditation, changes, ACCREDITATION_FIELDS)
-    if "responsible" in changes:
-        _check_responsible(accreditation.organization, accreditation.responsible)
-    return save_tracked(
-        accreditation, actor=actor, reason=history_reason(via, "accreditation edit", note)
+    return _update_dated_record(
+        accreditation,
+        data,
+        fields=ACCREDITATION_FIELDS,
+        reason_fields=ACCREDITATION_REASON_FIELDS,
+        missing_note=_("Say why the dates or status of this accreditation change."),
+        actor=actor,
+        reason=history_reason(via, "accreditation edit", note),
+        note=note,
     )
