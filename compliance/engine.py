@@ -453,6 +453,9 @@ def run_checks(
     progress: Progress | None = None,
 ) -> list[CheckRun]:
     """Check the given facilities now: one run per organization, in the caller's process."""
+    if isinstance(facilities, QuerySet):
+        # The organization of each facility is read below: join it, never a query per row.
+        facilities = facilities.select_related("organization")
     by_organization: dict[int, list[int]] = defaultdict(list)
     organizations: dict[int, Organization] = {}
     for facility in facilities:

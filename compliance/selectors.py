@@ -44,7 +44,7 @@ from compliance.regulations.framework import (
 )
 from compliance.regulations.vocabularies import Grade
 from facilities.models import Accreditation, Facility, FacilityLicense, Organization
-from facilities.selectors import HistoryEntry, history_entries, readable_history
+from facilities.selectors import HistoryEntry, object_history, readable_history
 
 CUSTOM_FRAMEWORK = "CUSTOM"
 # A facility's check history shows this many checks, newest first (one more is read, so that
@@ -149,13 +149,8 @@ def rules_for(organization: Organization) -> QuerySet[CustomComplianceRule]:
 def rule_history(rule: CustomComplianceRule) -> list[HistoryEntry]:
     """A custom rule's history, newest first, with readable field differences. Two queries:
     the history rows with their users, and the countries and states they name."""
-    records = list(
-        CustomComplianceRule.history.filter(id=rule.pk)
-        .select_related("history_user")
-        .order_by("history_date", "pk")
-    )
-    entries = history_entries(records, str(rule.code)) if records else []
-    return readable_history(entries[::-1], (CustomComplianceRule,))
+    entries = object_history(CustomComplianceRule, rule.pk, str(rule.code))
+    return readable_history(entries, (CustomComplianceRule,))
 
 
 # --- One check ----------------------------------------------------------------------------------

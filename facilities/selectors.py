@@ -252,15 +252,17 @@ def identifier_states(facility: Facility) -> list[IdentifierState]:
 # --- History, as an officer reads it ---------------------------------------------------------
 
 
+def object_history(model: Any, pk: int, label: str) -> list[HistoryEntry]:
+    """One tracked object's history with field differences, newest first, in one query."""
+    records = list(
+        model.history.filter(id=pk).select_related("history_user").order_by("history_date", "pk")
+    )
+    return history_entries(records, label)[::-1]
+
+
 def membership_history(membership: Membership) -> list[HistoryEntry]:
     """A membership's history rows, newest first, in one query."""
-    records = list(
-        Membership.history.filter(id=membership.pk)
-        .select_related("history_user")
-        .order_by("history_date", "pk")
-    )
-    entries = history_entries(records, str(membership.user)) if records else []
-    return entries[::-1]
+    return object_history(Membership, membership.pk, str(membership.user))
 
 
 def _display(
