@@ -24,7 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import custom_rules
-from compliance.models import Attestation, CheckRun, ComplianceCheck, CustomComplianceRule
+from compliance.models import (
+    Attestation,
+    CheckRun,
+    ComplianceCheck,
+    CustomComplianceRule,
+    FacilityStatus,
+)
 from compliance.regulations import registry
 from compliance.regulations.evaluation import (
     FacilityResult,
@@ -385,7 +391,7 @@ def execute_run(
         json_cache: JsonCache = {}  # per chunk, so memory does not grow with the run
         with transaction.atomic():
             snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)
-            checks = [
+            built = [
                 _build_check(
                     run,
                     snapshot,
@@ -397,8 +403,11 @@ def execute_run(
                 )
                 for snapshot in snapshots
             ]
+            checks = [check for check, _problems in built]
             # ComplianceCheck is the audit record itself (append-only, not history-tracked).
             ComplianceCheck.objects.bulk_create(checks)
+            if not reconstruct:
+                _project_statuses(built)
             counts.update(check.overall_status for check in checks)
             run.checked += len(checks)
             run.counts = dict(counts)
@@ -411,6 +420,28 @@ def execute_run(
     return run
 
 
+def _project_statuses(built: Sequence[tuple[ComplianceCheck, list[str]]]) -> None:
+    """Point each facility's status projection at its new current check: one upsert a chunk.
+    A back-dated check never gets here; the newest current check wins."""
+    FacilityStatus.objects.bulk_create(
+        [
+            FacilityStatus(
+                facility_id=check.facility_id,
+                organization_id=check.organization_id,
+                latest_check=check,
+                overall_status=check.overall_status,
+                as_of=check.as_of,
+                checked_at=check.checked_at,
+                problems=problems,
+            )
+            for check, problems in built
+        ],
+        update_conflicts=True,
+        unique_fields=["facility"],
+        update_fields=["latest_check", "overall_status", "as_of", "checked_at", "problems"],
+    )
+
+
 def _build_check(
     run: CheckRun,
     snapshot: FacilitySnapshot,
@@ -420,12 +451,13 @@ def _build_check(
     *,
     is_current: bool,
     json_cache: JsonCache,
-) -> ComplianceCheck:
+) -> tuple[ComplianceCheck, list[str]]:
+    """The check of one facility, and its open problems (for the status projection)."""
     frameworks = registry.frameworks_for(snapshot.facility.country)
     evaluated = evaluate_facility(snapshot, frameworks, run.as_of)
     results = evaluated.results + tuple(_custom_results(rules, snapshot, run.as_of))
     result = FacilityResult(overall=overall_status(results), results=results)
-    return ComplianceCheck(
+    check = ComplianceCheck(
         run=run,
         organization_id=run.organization_id,
         facility_id=snapshot.facility.id,
@@ -441,6 +473,7 @@ def _build_check(
         is_current=is_current,
         notes=notes,
     )
+    return check, result.problems
 
 
 def run_checks(

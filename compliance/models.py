@@ -386,3 +386,76 @@ class CustomComplianceRule(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+
+class FacilityStatus(models.Model):
+    """A projection, kept by the engine: each facility's latest *current* check (as-of date
+    the day it ran), with the mandatory requirements it found missing or expired. The dashboard
+    reads this instead of scanning checks; checks themselves stay append-only."""
+
+    facility = models.OneToOneField(
+        Facility, on_delete=models.PROTECT, primary_key=True, related_name="compliance_status"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    latest_check = models.ForeignKey(ComplianceCheck, on_delete=models.PROTECT, related_name="+")
+    overall_status = models.CharField(
+        _("overall status"), max_length=20, choices=ComplianceCheck.OverallStatus.choices
+    )
+    as_of = models.DateField(_("as of"))
+    checked_at = models.DateTimeField(_("checked at"))
+    # Codes of mandatory requirements missing or expired in that check: the "open problems".
+    problems = models.JSONField(_("open problems"), default=list)
+
+    class Meta:
+        verbose_name = _("facility compliance status")
+        verbose_name_plural = _("facility compliance statuses")
+        indexes = [
+            models.Index("organization", "overall_status", name="facility_status_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.overall_status} as of {self.as_of}"
+
+
+class ReminderDelivery(models.Model):
+    """One expiry reminder owed to one recipient: recorded as pending before the e-mail is sent
+    and as sent after, so that a rerun after a crash sends what is still owed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+
+    class ItemKind(models.TextChoices):
+        LICENSE = "license", _("Licence")
+        ACCREDITATION = "accreditation", _("Accreditation")
+        ATTESTATION = "attestation", _("Attestation")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    item_kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
+    item_id = models.PositiveBigIntegerField(_("item"))
+    # The deadline the reminder is about: a renewed item gets a new one, and its windows anew.
+    deadline = models.DateField(_("deadline"))
+    window = models.PositiveSmallIntegerField(_("window (days)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "item_kind", "item_id", "deadline", "window"],
+                name="reminder_unique_per_window",
+            ),
+        ]
+        indexes = [models.Index("status", "recipient", name="reminder_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_kind} {self.item_id} → {self.recipient_id} ({self.window} days)"

@@ -8,6 +8,7 @@ through `facilities.services`, which record an actor and a reason on every histo
 from __future__ import annotations
 
 import datetime
+import secrets
 import zoneinfo
 from typing import Any
 
@@ -46,6 +47,10 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Organization(TrackedModel):
     """The tenant: a hospital group or clinic network."""
 
@@ -59,9 +64,15 @@ class Organization(TrackedModel):
         help_text=_("Decides what 'today' is for expiries and checks."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The secret in the URL of the organization's iCalendar feed (calendar clients cannot log
+    # in). An organization admin rotates it; the old URL then answers 404. Kept out of the
+    # history tables, which officers read: a rotation leaves a history row without the secret.
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_calendar_token
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         ordering = ["name"]
@@ -89,9 +100,44 @@ class Membership(TrackedModel):
         Organization, on_delete=models.PROTECT, related_name="memberships"
     )
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+
+    class ReminderFrequency(models.TextChoices):
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest (Mondays)")
+
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # The member's own preferences: expiry reminders and the default filter of their pages.
+    reminders_enabled = models.BooleanField(_("e-mail expiry reminders"), default=True)
+    reminder_windows = models.JSONField(
+        _("reminder windows (days before the deadline)"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every window the organization sends."),
+    )
+    reminder_frequency = models.CharField(
+        _("reminder digest"),
+        max_length=10,
+        choices=ReminderFrequency.choices,
+        default=ReminderFrequency.DAILY,
+    )
+    default_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default country filter"),
+    )
+    default_state = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default state filter"),
+    )
 
     history = HistoricalRecords()
 
@@ -426,3 +472,50 @@ class Accreditation(TrackedModel):
         levels = {code for code, _label in accreditation_catalog.level_choices(body)}
         if self.accreditation_level and self.accreditation_level not in levels:
             raise ValidationError({"accreditation_level": _("Not a level of this body.")})
+
+
+class LeadTimeOverride(TrackedModel):
+    """An organization's own, longer file-by lead for a licence type (municipal and state
+    practice varies). Never shorter than the code's `file_by_days`: the model refuses it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="lead_time_overrides"
+    )
+    license_type = models.CharField(_("licence type"), max_length=40)
+    file_by_days = models.PositiveIntegerField(_("file by (days before expiry)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["license_type"]
+        verbose_name = _("lead time override")
+        verbose_name_plural = _("lead time overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "license_type"],
+                name="lead_time_override_unique_per_type",
+                violation_error_message=_(
+                    "This organization already has an override for this licence type."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_type}: {self.file_by_days} days"
+
+    def clean(self) -> None:
+        entry = license_catalog.get_license_type(self.license_type)
+        if entry is None:
+            raise ValidationError({"license_type": _("Unknown licence type.")})
+        if self.file_by_days is not None and self.file_by_days < entry.file_by_days:
+            raise ValidationError(
+                {
+                    "file_by_days": _(
+                        "An override may only lengthen the lead: %(name)s must be filed at "
+                        "least %(days)d days before expiry."
+                    )
+                    % {"name": _(entry.name), "days": entry.file_by_days}
+                }
+            )

@@ -127,6 +127,26 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+
+def _reminder_windows(raw: str) -> list[int]:
+    """EXPIRY_REMINDER_WINDOWS: days before a deadline, comma-separated, e.g. "90,60,30,7,0"."""
+    try:
+        windows = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        windows = []
+    if not windows or any(day < 0 or day > 365 for day in windows):
+        raise ImproperlyConfigured(
+            f"EXPIRY_REMINDER_WINDOWS={raw!r} is not a list of whole days between 0 and 365, "
+            'e.g. "90,60,30,7,0".'
+        )
+    return windows
+
+
+# Expiry reminders: the windows (days before a filing deadline) that send one.
+EXPIRY_REMINDER_WINDOWS = _reminder_windows(
+    env.str("EXPIRY_REMINDER_WINDOWS", default="90,60,30,7,0")
+)
+
 EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 

@@ -183,6 +183,11 @@ class FacilityResult:
     def warnings(self) -> int:
         return sum(1 for r in self.results if r.is_warning)
 
+    @property
+    def problems(self) -> list[str]:
+        """Mandatory requirements missing or expired: what makes a facility non-compliant."""
+        return [r.code for r in self.results if r.is_failure]
+
 
 # --- Applicability ----------------------------------------------------------------------------
 
