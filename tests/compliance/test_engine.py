@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.engine import CheckRequestError, create_run, execute_run, run_checks
-from compliance.models import CheckRun, ComplianceCheck, CustomComplianceRule
+from compliance.models import CheckRun, ComplianceCheck, CustomComplianceRule, FacilityStatus
 from compliance.regulations.registry import rules_version
 from facilities import services
 from facilities.history import UntrackedWriteError
@@ -246,3 +246,68 @@ def test_checks_cannot_be_edited_or_deleted():
         ComplianceCheck.objects.all().delete()
 
     assert ComplianceCheck.objects.get(pk=check.pk).overall_status == check.overall_status
+
+
+@pytest.mark.django_db
+def test_a_current_check_updates_the_facility_status_projection():
+    organization = OrganizationFactory(time_zone="America/Los_Angeles")
+    facility = FacilityFactory(organization=organization)
+    licence = FacilityLicenseFactory(
+        facility=facility, expiry_date=organization.today() - datetime.timedelta(days=3)
+    )
+    actor = UserFactory()
+    facilities = Facility.objects.filter(pk=facility.pk)
+
+    [first] = run_checks(facilities, actor=actor, via="test")
+    services.license_renew(
+        actor=actor,
+        license=licence,
+        data={
+            "license_number": "NEW-1",
+            "issued_date": organization.today() - datetime.timedelta(days=1),
+            "expiry_date": organization.today() + datetime.timedelta(days=700),
+        },
+        via="test",
+        note="renewed",
+    )
+    [second] = run_checks(facilities, actor=actor, via="test")
+
+    status = FacilityStatus.objects.get(facility=facility)
+    older = first.checks.get()
+    newer = second.checks.get()
+    assert "US-CA-HOSPITAL-LICENSE" in [
+        r["code"] for r in older.results if r["status"] in ("missing", "expired")
+    ]
+    assert (status.latest_check, status.overall_status, status.as_of) == (
+        newer,
+        newer.overall_status,
+        organization.today(),
+    )
+    assert "US-CA-HOSPITAL-LICENSE" not in status.problems
+    assert status.problems == [
+        r["code"]
+        for r in newer.results
+        if r.get("obligation") == "mandatory"
+        and r.get("grade") != "M"
+        and r["status"] in ("missing", "expired")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_back_dated_check_leaves_the_projection_alone():
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization)
+    actor = UserFactory()
+    facilities = Facility.objects.filter(pk=facility.pk)
+    [current] = run_checks(facilities, actor=actor, via="test")
+
+    run_checks(
+        facilities,
+        actor=actor,
+        via="test",
+        as_of=organization.today() - datetime.timedelta(days=30),
+    )
+
+    status = FacilityStatus.objects.get(facility=facility)
+    assert status.latest_check == current.checks.get()
+    assert FacilityStatus.objects.count() == 1

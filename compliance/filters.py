@@ -1,0 +1,1 @@
+"""Filters of the compliance pages (django-filter)."""
