@@ -38,8 +38,12 @@ run: install
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_reference_data
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo_data
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background task worker beside it (Ctrl-C stops both)."
+	@# The worker executes the runs started from the web. A run left unfinished by a worker that
+	@# died (its progress still for 10 minutes) is never re-run by django-tasks-db: --resume
+	@# finishes it, beside the worker, without duplicating the checks it already wrote.
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=$${DEBUG:-true} $(PY) manage.py run_compliance_checks --resume & resume=$$!; \
+		trap 'kill $$worker $$resume 2>/dev/null' EXIT INT TERM; \
 		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 check-postgres: install

@@ -26,10 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from compliance import custom_rules
 from compliance.models import (
     Attestation,
+    AuditSeal,
     CheckRun,
     ComplianceCheck,
     CustomComplianceRule,
     EvidenceFile,
+    ReminderDelivery,
 )
 from compliance.selectors import attestable_requirements
 from compliance.services import CUSTOM_RULE_FIELDS
@@ -305,3 +307,67 @@ class ComplianceCheckAdmin(ReadOnlyScopedAdmin):
     list_select_related = ("facility", "organization", "checked_by")
     search_fields = ("facility__facility_name",)
     date_hierarchy = "checked_at"
+
+
+# --- Audit seals: read-only, superusers only --------------------------------------------------
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The tamper-evidence chain (compliance.sealing): shown, never added, changed or deleted
+    here (seal_audit_trail appends seals; a trigger refuses any change on PostgreSQL)."""
+
+    list_display = ("sequence", "created_at", "rows", "sealed_by", "digest")
+    list_select_related = ("sealed_by",)
+    fields = (
+        "sequence",
+        "created_at",
+        "sealed_by",
+        "note",
+        "rows",
+        "previous_digest",
+        "digest",
+        "tables",
+    )
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Seals span every organization: superusers only.
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- Reminder deliveries: the delivery log, read-only -------------------------------------------
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(ReadOnlyScopedAdmin):
+    list_display = (
+        "recipient",
+        "organization",
+        "item_kind",
+        "item_id",
+        "deadline",
+        "window",
+        "status",
+        "created_at",
+        "sent_at",
+    )
+    list_filter = (
+        "status",
+        "item_kind",
+        "window",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("recipient", "organization")
+    search_fields = ("recipient__email", "recipient__username")
+    date_hierarchy = "created_at"

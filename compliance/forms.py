@@ -390,3 +390,13 @@ class CustomRuleForm(ChosenValueMixin, ServiceForm):
     def dry_run_scope(self) -> dict[str, str]:
         country, state = self.cleaned_data.get("country"), self.cleaned_data.get("state")
         return {"country": country.code if country else "", "state": state.code if state else ""}
+
+
+class CalendarRotateForm(forms.Form):
+    """Rotate the organization's calendar feed address: the reason goes into the history."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: the address was shared by mistake."),
+    )

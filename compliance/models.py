@@ -459,3 +459,36 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_kind} {self.item_id} → {self.recipient_id} ({self.window} days)"
+
+
+class AuditSeal(models.Model):
+    """One link of the audit trail's tamper-evidence chain (DESIGN.md §9).
+
+    `seal_audit_trail` appends a seal over the rows added to each history table and to
+    compliance checks since the previous seal, up to a safe horizon: a SHA-256 digest chained
+    to the previous seal's, the fields it hashed and each table's head (last id and row count),
+    and a compact index of the sealed rows (id and a short hash each) so that
+    `verify_audit_trail` can name the row that changed. Append-only: a PostgreSQL trigger
+    refuses any change or deletion. See `compliance.sealing`.
+    """
+
+    sequence = models.PositiveIntegerField(_("seal"), unique=True)
+    previous_digest = models.CharField(_("previous digest"), max_length=64, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sealed at"))
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # {db_table: {"fields": [...], "after_id": int, "last_id": int, "rows": int, "total": int}}
+    tables = models.JSONField(_("tables"))
+    rows = models.PositiveBigIntegerField(_("rows sealed"))
+    row_index = models.BinaryField(_("row index"))
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+
+    def __str__(self) -> str:
+        return f"Seal #{self.sequence} ({self.rows} rows, {self.digest[:12]}…)"

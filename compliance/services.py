@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from compliance import custom_rules
-from compliance.engine import facilities_to_check, load_snapshots
+from compliance.engine import create_run, facilities_to_check, load_snapshots
 from compliance.evidence import check_upload
-from compliance.models import Attestation, CustomComplianceRule, EvidenceFile
+from compliance.models import Attestation, CheckRun, CustomComplianceRule, EvidenceFile
+from compliance.tasks import execute_check_run
 from facilities.history import history_reason, save_tracked
 from facilities.models import Accreditation, Facility, FacilityLicense, Organization, User
 
@@ -179,3 +180,31 @@ def custom_rule_dry_run(
             )
         )
     return rows
+
+
+def _enqueue_check_run(run_id: int) -> None:
+    result = execute_check_run.enqueue(run_id)
+    # CheckRun is not history-tracked; only this field is written, never the progress.
+    CheckRun.objects.filter(pk=run_id).update(task_id=result.id)
+
+
+@transaction.atomic
+def check_run_start(
+    *,
+    actor: User,
+    organization: Organization,
+    filters: Mapping[str, Any] | None = None,
+    via: str,
+) -> CheckRun:
+    """Record a run checking the organization's active facilities matching `filters` (every
+    one without; `facility_ids` for an explicit list) as of today, and execute it in the
+    background once the transaction commits; the task's id is kept on `run.task_id`. A run
+    with nothing to check is refused."""
+    filters = dict(filters or {})
+    if "facility_ids" in filters and not filters["facility_ids"]:
+        raise ValidationError(_("No active facility matches these filters: nothing to check."))
+    run = create_run(organization=organization, actor=actor, filters=filters, via=via)
+    if run.total == 0:
+        raise ValidationError(_("No active facility matches these filters: nothing to check."))
+    transaction.on_commit(lambda: _enqueue_check_run(run.pk))
+    return run

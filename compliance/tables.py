@@ -12,7 +12,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compliance.deadlines import BUCKET_LABELS, KIND_LABELS, Deadline
 from compliance.models import Attestation, CustomComplianceRule
+from compliance.regulations import vocabularies
 from facilities.tables import TABLE_TEMPLATE, status_badge
 
 
@@ -126,3 +128,102 @@ class CustomRuleTable(tables.Table):  # type: ignore[misc]
 
     def value_is_active(self, value: Any) -> str:
         return gettext("yes") if value else gettext("no")
+
+
+class ExpiryTable(tables.Table):  # type: ignore[misc]
+    """The expiries page: one row per deadline (compliance.deadlines.Deadline), sortable by
+    its dates; exported as shown (without the action column), statuses as their labels and
+    dates in ISO form."""
+
+    kind = tables.Column(verbose_name=_("Kind"), orderable=False)
+    reference = tables.Column(verbose_name=_("Item"), orderable=False)
+    facility_name = tables.Column(verbose_name=_("Facility"), orderable=False, empty_values=())
+    country_code = tables.Column(verbose_name=_("Country"), orderable=False)
+    state_code = tables.Column(verbose_name=_("State"), orderable=False)
+    facility_type = tables.Column(verbose_name=_("Facility type"), orderable=False)
+    file_by = tables.Column(verbose_name=_("File by"))
+    days_left = tables.Column(verbose_name=_("Days left"))
+    expires_on = tables.Column(verbose_name=_("Expires"))
+    bucket = tables.Column(verbose_name=_("Deadline"), orderable=False)
+    responsible_id = tables.Column(verbose_name=_("Responsible"), orderable=False, empty_values=())
+    action = tables.Column(
+        verbose_name=_("Action"),
+        orderable=False,
+        empty_values=(),
+        accessor="renew_url",
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        template_name = TABLE_TEMPLATE
+        order_by = ("file_by",)
+        attrs = {"class": "expiries"}
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        organization: Any,
+        responsible_names: dict[int, str],
+        can_edit: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.organization = organization
+        self.responsible_names = responsible_names
+        self.can_edit = can_edit
+
+    def render_kind(self, value: str) -> str:
+        return str(KIND_LABELS.get(value, value))  # type: ignore[call-overload]
+
+    def value_kind(self, value: str) -> str:
+        return str(value)
+
+    def render_facility_name(self, record: Deadline) -> SafeString | str:
+        if record.facility_id is None:
+            return gettext("Whole organization")
+        url = reverse(
+            "facilities:facility-detail",
+            kwargs={"org": self.organization.slug, "pk": record.facility_id},
+        )
+        return format_html('<a href="{}">{}</a>', url, record.facility_name)
+
+    def value_facility_name(self, record: Deadline) -> str:
+        return record.facility_name or gettext("Whole organization")
+
+    def render_facility_type(self, value: str) -> str:
+        return vocabularies.label_for(vocabularies.FACILITY_TYPES, value)
+
+    def render_bucket(self, value: str) -> SafeString:
+        return status_badge(f"bucket-{value}", str(BUCKET_LABELS.get(value, value)))  # type: ignore[call-overload]
+
+    def value_bucket(self, value: str) -> str:
+        return str(value)
+
+    def render_responsible_id(self, value: int | None) -> str:
+        return self.responsible_names.get(value, "") if value else ""
+
+    def value_responsible_id(self, value: int | None) -> str:
+        return self.render_responsible_id(value)
+
+    def render_file_by(self, value: datetime.date) -> str:
+        return _iso(value)
+
+    def render_expires_on(self, value: datetime.date) -> str:
+        return _iso(value)
+
+    def value_file_by(self, value: datetime.date) -> str:
+        return _iso(value)
+
+    def value_expires_on(self, value: datetime.date) -> str:
+        return _iso(value)
+
+    def render_action(self, record: Deadline) -> SafeString | str:
+        if not self.can_edit:
+            return ""
+        label = {
+            "license": gettext("Renew"),
+            "accreditation": gettext("Update"),
+            "attestation": gettext("Attest again"),
+        }[record.kind]
+        return format_html('<a class="button small" href="{}">{}</a>', record.renew_url, label)

@@ -39,6 +39,7 @@ from facilities.models import (
     Accreditation,
     Facility,
     FacilityLicense,
+    LeadTimeOverride,
     Membership,
     Organization,
     User,
@@ -725,3 +726,48 @@ class AccreditationAdmin(OrganizationScopedAdmin):
     @admin.display(description=_("accreditation body"), ordering="accreditation_body")
     def body_name(self, obj: Accreditation) -> str:
         return obj.body_name
+
+
+# --- Organization settings ------------------------------------------------------------------
+
+
+class LeadTimeOverrideAdminForm(ChangeNoteForm):
+    license_type = forms.ChoiceField(label=_("licence type"), choices=_license_type_choices)
+    note_required_message = _("Say why the lead time changes.")
+
+    class Meta:
+        model = LeadTimeOverride
+        fields = ("organization", "license_type", "file_by_days")
+
+    def note_required(self, cleaned_data: dict[str, Any]) -> bool:
+        # Like `services.lead_time_override_set`: every change of a lead says why.
+        return True
+
+
+@admin.register(LeadTimeOverride)
+class LeadTimeOverrideAdmin(OrganizationScopedAdmin):
+    """An organization's longer file-by lead for a licence type; its admins change it (the
+    model refuses a lead shorter than the code's). Set the code's value to return to it."""
+
+    form = LeadTimeOverrideAdminForm
+    write_role = Role.ADMIN
+    list_display = ("type_name", "license_type", "organization", "file_by_days", "updated_at")
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("organization",)
+    search_fields = ("license_type", "organization__name")
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("organization", "license_type", "file_by_days")}),
+        (None, {"fields": ("created_at", "updated_at")}),
+        CHANGE_NOTE_FIELDSET,
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        # One row per organization and type: a change keeps both, only the lead moves.
+        return (*readonly, "organization", "license_type") if obj else readonly
+
+    @admin.display(description=_("licence type"), ordering="license_type")
+    def type_name(self, obj: LeadTimeOverride) -> str:
+        entry = license_catalog.get_license_type(obj.license_type)
+        return gettext(entry.name) if entry else obj.license_type

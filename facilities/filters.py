@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compliance.dashboard import filter_by_compliance_status, status_filter_choices
 from compliance.regulations import identifiers, vocabularies
 from facilities.models import Facility
 from geography.models import Country, District, State
@@ -53,10 +54,25 @@ class FacilityFilter(django_filters.FilterSet):  # type: ignore[misc]
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Facility.Status.choices, empty_label=_("Any status")
     )
+    compliance_status = django_filters.ChoiceFilter(
+        label=_("Compliance"),
+        method="filter_compliance_status",
+        empty_label=_("Any compliance status"),
+        help_text=_("The status of the latest current check."),
+    )
 
     class Meta:
         model = Facility
-        fields = ("q", "country", "state", "district", "facility_type", "ownership", "status")
+        fields = (
+            "q",
+            "country",
+            "state",
+            "district",
+            "facility_type",
+            "ownership",
+            "status",
+            "compliance_status",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,6 +80,7 @@ class FacilityFilter(django_filters.FilterSet):  # type: ignore[misc]
         country, state = _pk(data.get("country")), _pk(data.get("state"))
         self.filters["facility_type"].extra["choices"] = _translated(vocabularies.FACILITY_TYPES)
         self.filters["ownership"].extra["choices"] = _translated(vocabularies.OWNERSHIP)
+        self.filters["compliance_status"].extra["choices"] = status_filter_choices()
         if country:
             self.filters["state"].queryset = State.objects.filter(country_id=country)
         if country and state:
@@ -72,6 +89,11 @@ class FacilityFilter(django_filters.FilterSet):  # type: ignore[misc]
             )
         else:
             del self.filters["district"]
+
+    def filter_compliance_status(
+        self, queryset: QuerySet[Facility], name: str, value: str
+    ) -> QuerySet[Facility]:
+        return filter_by_compliance_status(queryset, value) if value else queryset
 
     def search(self, queryset: QuerySet[Facility], name: str, value: str) -> QuerySet[Facility]:
         value = value.strip()

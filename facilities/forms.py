@@ -8,6 +8,7 @@ import copy
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import F, UniqueConstraint
 from django.utils.translation import gettext
@@ -18,9 +19,10 @@ from compliance.regulations import accreditation as accreditation_catalog
 from compliance.regulations import identifiers, vocabularies
 from compliance.regulations import licenses as license_catalog
 from facilities import selectors
-from facilities.models import Accreditation, Facility, FacilityLicense, Membership
+from facilities.models import Accreditation, Facility, FacilityLicense, Membership, Organization
 from facilities.services import ACCREDITATION_FIELDS, FACILITY_FIELDS, LICENSE_FIELDS
-from geography.models import District, State
+from geography.models import Country, District, State
+from geography.selectors import countries_with_coverage
 
 # The label Django 6.1 gives the blank choice of model fields, so that every select reads alike.
 BLANK_CHOICE = ("", _("- Select an option -"))
@@ -460,3 +462,175 @@ class MemberRoleForm(ServiceForm):
 
 class MemberDeactivateForm(ServiceForm):
     reason = _note_field(_("Reason"), required=True)
+
+
+# --- Organization settings and member preferences -------------------------------------------
+
+
+class LeadTimeOverrideForm(ServiceForm):
+    """Set or lengthen the organization's file-by lead of a licence type. The service refuses
+    a lead shorter than the code's, naming the minimum, at the days field."""
+
+    license_type = forms.ChoiceField(
+        label=_("Licence type"),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a licence type of your facilities' countries and states."
+            )
+        },
+    )
+    file_by_days = forms.IntegerField(
+        label=_("File at least (days before expiry)"),
+        min_value=0,
+        help_text=_("Never shorter than the code's lead time for the type."),
+    )
+    reason = _note_field(_("Reason"), required=True)
+
+    def __init__(self, *args: Any, license_types: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "license_type").choices = [BLANK_CHOICE, *_translated(license_types)]
+
+
+class OrganizationSettingsForm(ServiceForm):
+    """The organization's name and time zone; the time zone decides what "today" is for every
+    deadline and check."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Decides what 'today' is for expiries and checks."),
+    )
+    note = _note_field(_("Reason"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        time_zone = Organization._meta.get_field("time_zone")
+        _choices(self, "time_zone").choices = list(time_zone.choices or [])
+
+
+class LeadTimeResetForm(ServiceForm):
+    """Return a licence type to the code's lead, with a reason."""
+
+    license_type = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("“%(value)s” is not an overridden licence type.")},
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, license_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "license_type").choices = [(code, code) for code in license_types]
+
+
+class ReminderWindowsField(forms.MultipleChoiceField):
+    """Checkboxes over the windows the product sends (`settings.EXPIRY_REMINDER_WINDOWS`);
+    cleans to a list of whole days. A value that is not a number, or not one of the windows,
+    gets its own message."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value: Any) -> list[int]:
+        items = self.to_python(value)
+        if self.required and not items:
+            raise ValidationError(self.error_messages["required"], code="required")
+        offered = list(settings.EXPIRY_REMINDER_WINDOWS)
+        windows = []
+        for item in items:
+            try:
+                window = int(item)
+            except ValueError:
+                raise ValidationError(
+                    _("“%(value)s” is not a number of days: reminder windows are whole days."),
+                    code="not_a_number",
+                    params={"value": item},
+                ) from None
+            if window not in offered:
+                raise ValidationError(
+                    _("%(value)d days is not a reminder window; choose among %(windows)s."),
+                    code="invalid_choice",
+                    params={"value": window, "windows": ", ".join(map(str, offered))},
+                )
+            windows.append(window)
+        return windows
+
+
+def _window_label(days: int) -> str:
+    if days == 0:
+        return gettext("On the day")
+    return gettext("%(days)d days before") % {"days": days}
+
+
+class PreferencesForm(ServiceForm):
+    """A member's own preferences. Ticking every window stores an empty list, which follows the
+    organization's windows, including any added later. The state must be one of the chosen
+    country's; the choices are grouped by country so that the page works without JavaScript."""
+
+    reminders_enabled = forms.BooleanField(label=_("E-mail me expiry reminders"), required=False)
+    reminder_windows = ReminderWindowsField(
+        label=_("Remind me (days before the filing deadline)"), required=False
+    )
+    reminder_frequency = forms.ChoiceField(
+        label=_("Reminder digest"), choices=Membership.ReminderFrequency.choices
+    )
+    default_country = forms.ModelChoiceField(
+        label=_("Default country filter"),
+        queryset=Country.objects.none(),
+        required=False,
+        empty_label=_("No default: every country"),
+    )
+    default_state = forms.ModelChoiceField(
+        label=_("Default state filter"),
+        queryset=State.objects.none(),
+        required=False,
+        help_text=_("A state of the chosen country."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        windows = list(settings.EXPIRY_REMINDER_WINDOWS)
+        _choices(self, "reminder_windows").choices = [
+            (str(days), _window_label(days)) for days in windows
+        ]
+        # Every seeded country has its states and districts: the ones with coverage.
+        _model_choices(self, "default_country").queryset = countries_with_coverage()
+        states = State.objects.select_related("country")
+        state_field = _model_choices(self, "default_state")
+        state_field.queryset = states
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for state in states.order_by("country__name", "name"):
+            groups.setdefault(state.country.name, []).append((state.pk, state.name))
+        state_field.choices = [("", gettext("No default: every state")), *groups.items()]
+
+    @classmethod
+    def initial_for(cls, membership: Membership) -> dict[str, Any]:
+        windows = membership.reminder_windows or list(settings.EXPIRY_REMINDER_WINDOWS)
+        return {
+            "reminders_enabled": membership.reminders_enabled,
+            "reminder_windows": [str(days) for days in windows],
+            "reminder_frequency": membership.reminder_frequency,
+            "default_country": membership.default_country_id,
+            "default_state": membership.default_state_id,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        country, state = cleaned.get("default_country"), cleaned.get("default_state")
+        if state is not None and state.country_id != getattr(country, "pk", None):
+            self.add_error(
+                "default_state",
+                gettext("%(state)s is not in the chosen country.") % {"state": state},
+            )
+        windows = cleaned.get("reminder_windows")
+        if cleaned.get("reminders_enabled") and windows == []:
+            self.add_error(
+                "reminder_windows",
+                gettext("Choose at least one window, or turn reminders off."),
+            )
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        # Every window ticked: follow the organization's windows, including later ones.
+        if sorted(data["reminder_windows"]) == sorted(settings.EXPIRY_REMINDER_WINDOWS):
+            data["reminder_windows"] = []
+        return data

@@ -13,16 +13,19 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from compliance.regulations import identifiers, vocabularies
+from compliance.regulations import licenses as license_catalog
 from compliance.regulations.identifiers import Outcome
 from facilities.models import (
     Accreditation,
     Facility,
     FacilityLicense,
+    LeadTimeOverride,
     Membership,
     Organization,
     RecordStatus,
     User,
 )
+from geography.models import Country, State
 
 
 def memberships_of_user(user: User) -> QuerySet[Membership]:
@@ -82,6 +85,32 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 def active_members_of(organization: Organization) -> QuerySet[Membership]:
     return members_of(organization).filter(is_active=True, user__is_active=True)
+
+
+def default_place(membership: Membership) -> tuple[Country | None, State | None]:
+    """The member's default country and state filter, as rows (a state with its own country).
+
+    One query when a default is set, none otherwise.
+    """
+    if membership.default_state_id is not None:
+        state = State.objects.select_related("country").get(pk=membership.default_state_id)
+        return state.country, state
+    if membership.default_country_id is not None:
+        return Country.objects.get(pk=membership.default_country_id), None
+    return None, None
+
+
+def default_filters(membership: Membership) -> dict[str, str]:
+    """The member's default place filter as ISO codes: `{"country": "US", "state": "US-CA"}`,
+    `{"country": "BR"}`, or `{}` when unset. A state always comes with its own country.
+
+    One query when a default is set, none otherwise.
+    """
+    country, state = default_place(membership)
+    filters = {"country": country.code} if country else {}
+    if state:
+        filters["state"] = state.code
+    return filters
 
 
 def days_until(date: datetime.date | None, today: datetime.date) -> int | None:
@@ -280,6 +309,9 @@ def _display(
     if field.name == "services" and isinstance(value, list):
         labels = [gettext(vocabularies.label_for(vocabularies.SERVICES, code)) for code in value]
         return ", ".join(labels) or "—"
+    if isinstance(value, list):
+        # A JSON list (a member's reminder windows) is unhashable: never a choice key.
+        return ", ".join(str(item) for item in value) or "—"
     if value in choices:
         return gettext(str(choices[value]))
     if isinstance(value, bool):
@@ -354,3 +386,104 @@ def facility_labels(facility: Facility) -> dict[str, Any]:
             for code in facility.services
         ],
     }
+
+
+# --- Organization settings ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """A licence type's file-by lead as the settings page shows it: the code's, and the
+    organization's override where it is longer (an override at the code's value, after a
+    return to the code, is no override)."""
+
+    license_type: license_catalog.LicenseType
+    override: LeadTimeOverride | None
+
+    @property
+    def code(self) -> str:
+        return self.license_type.code
+
+    @property
+    def name(self) -> str:
+        return gettext(self.license_type.name)
+
+    @property
+    def code_days(self) -> int:
+        return self.license_type.file_by_days
+
+    @property
+    def override_days(self) -> int | None:
+        if self.override is None or self.override.file_by_days <= self.code_days:
+            return None
+        return self.override.file_by_days
+
+    @property
+    def days(self) -> int:
+        """The lead in force: the override, never shorter than the code's."""
+        return self.override_days or self.code_days
+
+
+def lead_time_overrides_of(organization: Organization) -> QuerySet[LeadTimeOverride]:
+    """The organization's override rows, including those set back to the code's value."""
+    return LeadTimeOverride.objects.filter(organization=organization).order_by("license_type")
+
+
+def organization_license_types(
+    organization: Organization,
+) -> tuple[license_catalog.LicenseType, ...]:
+    """Every licence type of the countries and states the organization has active facilities
+    in, whatever the facility type, in catalog order. One query."""
+    places = (
+        Facility.objects.filter(organization=organization, status=Facility.Status.ACTIVE)
+        .values_list("country__code", "state__code")
+        .order_by()
+        .distinct()
+    )
+    codes: set[str] = set()
+    for country_code, state_code in places:
+        types = license_catalog.license_types_for(
+            country_code=country_code, state_code=state_code, facility_type=None
+        )
+        codes.update(license_type.code for license_type in types)
+    return tuple(entry for entry in license_catalog.LICENSE_TYPES if entry.code in codes)
+
+
+def organization_lead_times(organization: Organization) -> list[LeadTime]:
+    """The lead of each licence type of the organization's places, with its override; a type
+    overridden earlier whose places the organization has since left is listed too. Two
+    queries, whatever the number of facilities and overrides."""
+    overrides = {row.license_type: row for row in lead_time_overrides_of(organization)}
+    types = list(organization_license_types(organization))
+    listed = {entry.code for entry in types}
+    for code in overrides:
+        entry = license_catalog.get_license_type(code)
+        if entry is not None and code not in listed:
+            types.append(entry)
+    return [LeadTime(entry, overrides.get(entry.code)) for entry in types]
+
+
+def lead_time_history(organization: Organization) -> list[HistoryEntry]:
+    """The history of the organization's lead-time overrides, newest first, in one query.
+
+    A creation shows the code's lead as the value before, so every entry reads old → new.
+    """
+    records = (
+        LeadTimeOverride.history.filter(organization_id=organization.pk)
+        .select_related("history_user")
+        .order_by("history_date", "pk")
+    )
+    by_object: dict[int, list[Any]] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    entries: list[HistoryEntry] = []
+    for rows in by_object.values():
+        entry = license_catalog.get_license_type(rows[-1].license_type)
+        label = gettext(entry.name) if entry else rows[-1].license_type
+        object_entries = history_entries(rows, label)
+        if entry is not None and object_entries:
+            first = object_entries[0]
+            change = FieldChange("file_by_days", entry.file_by_days, rows[0].file_by_days)
+            object_entries[0] = replace(first, changes=[change])
+        entries.extend(object_entries)
+    return sorted(entries, key=lambda item: item.when, reverse=True)

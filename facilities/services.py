@@ -13,20 +13,25 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.history import history_reason, save_tracked
+from compliance.regulations import licenses as license_catalog
+from facilities.history import bulk_update_tracked, history_reason, save_tracked
 from facilities.models import (
     Accreditation,
     Facility,
     FacilityLicense,
+    LeadTimeOverride,
     Membership,
     Organization,
     RecordStatus,
     User,
+    new_calendar_token,
 )
 
 FACILITY_FIELDS = (
@@ -373,4 +378,232 @@ def accreditation_update(
         actor=actor,
         reason=history_reason(via, "accreditation edit", note),
         note=note,
+    )
+
+
+# --- Organization settings and member preferences -------------------------------------------
+
+# The longest file-by lead an organization may set: a year before expiry. Longer would put
+# every licence of the type in "filing overdue" for most of its term.
+MAX_FILE_BY_DAYS = 365
+
+PREFERENCE_FIELDS = (
+    "reminders_enabled",
+    "reminder_windows",
+    "reminder_frequency",
+    "default_country",
+    "default_state",
+)
+
+
+def _license_type(code: str) -> license_catalog.LicenseType:
+    entry = license_catalog.get_license_type(code)
+    if entry is None:
+        raise ValidationError({"license_type": _("Unknown licence type.")})
+    return entry
+
+
+def _override_of(organization: Organization, license_type: str) -> LeadTimeOverride | None:
+    # Locked, so that two admins changing the same type one after the other each see the
+    # other's value, and the history's old → new follows the order of the saves.
+    return (
+        LeadTimeOverride.objects.select_for_update()
+        .filter(organization=organization, license_type=license_type)
+        .first()
+    )
+
+
+@transaction.atomic
+def lead_time_override_set(
+    *,
+    actor: User,
+    organization: Organization,
+    license_type: str,
+    file_by_days: int,
+    via: str,
+    note: str,
+) -> LeadTimeOverride:
+    """Set the organization's file-by lead for a licence type, with a note saying why.
+
+    Never shorter than the code's lead (the model refuses it, naming the minimum) and at most
+    `MAX_FILE_BY_DAYS`. An organization has one row per type, changed in place and never
+    deleted; its history keeps every value. Setting the code's own value is how a type returns
+    to the code's lead (`lead_time_override_reset`).
+    """
+    _require_note(note, _("Say why the lead time changes."))
+    entry = _license_type(license_type)
+    if file_by_days > MAX_FILE_BY_DAYS:
+        raise ValidationError(
+            {
+                "file_by_days": _("A lead time is at most %(days)d days.")
+                % {"days": MAX_FILE_BY_DAYS}
+            }
+        )
+    override = _override_of(organization, license_type)
+    current = override.file_by_days if override else entry.file_by_days
+    if file_by_days == current:
+        raise ValidationError(
+            {"file_by_days": _("The lead time is already %(days)d days.") % {"days": current}}
+        )
+    override = override or LeadTimeOverride(organization=organization, license_type=license_type)
+    override.file_by_days = file_by_days
+    return save_tracked(override, actor=actor, reason=history_reason(via, "lead time set", note))
+
+
+@transaction.atomic
+def lead_time_override_reset(
+    *, actor: User, organization: Organization, license_type: str, via: str, note: str
+) -> LeadTimeOverride:
+    """Return a licence type to the code's lead: the override row stays, set to the code's
+    value, so that its history still shows what the organization used and why it stopped."""
+    _require_note(note, _("Say why the lead time returns to the code's value."))
+    entry = _license_type(license_type)
+    override = _override_of(organization, license_type)
+    if override is None or override.file_by_days == entry.file_by_days:
+        raise ValidationError(
+            {"license_type": _("This licence type already follows the code's lead time.")}
+        )
+    override.file_by_days = entry.file_by_days
+    return save_tracked(override, actor=actor, reason=history_reason(via, "lead time reset", note))
+
+
+ORGANIZATION_FIELDS = ("name", "time_zone")
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: User, organization: Organization, data: Mapping[str, Any], via: str, note: str
+) -> Organization:
+    """Rename an organization or change its time zone (which moves its "today", and so every
+    deadline by up to a day), with a note saying why. Nothing changed: nothing saved."""
+    _require_note(note, _("Say why the organization's settings change."))
+    if not _assign(organization, data, ORGANIZATION_FIELDS):
+        return organization
+    return save_tracked(
+        organization, actor=actor, reason=history_reason(via, "organization edit", note)
+    )
+
+
+def _reminder_windows(value: Any) -> list[int]:
+    """The windows a member chose, each one the product sends, most distant first."""
+    offered = list(settings.EXPIRY_REMINDER_WINDOWS)
+    if not isinstance(value, list | tuple):
+        raise ValidationError({"reminder_windows": _("Choose reminder windows from the list.")})
+    windows = set()
+    for window in value:
+        if isinstance(window, bool) or not isinstance(window, int):
+            raise ValidationError(
+                {
+                    "reminder_windows": _(
+                        "“%(value)s” is not a number of days: reminder windows are whole days."
+                    )
+                    % {"value": window}
+                }
+            )
+        if window not in offered:
+            raise ValidationError(
+                {
+                    "reminder_windows": _(
+                        "%(value)d days is not a reminder window; choose among %(windows)s."
+                    )
+                    % {"value": window, "windows": ", ".join(map(str, offered))}
+                }
+            )
+        windows.add(window)
+    return sorted(windows, reverse=True)
+
+
+@transaction.atomic
+def membership_preferences_update(
+    *, actor: User, membership: Membership, data: Mapping[str, Any], via: str, note: str = ""
+) -> Membership:
+    """Save a member's own preferences: expiry reminders on or off, which windows (a subset of
+    `settings.EXPIRY_REMINDER_WINDOWS`; empty means all of them), the digest frequency, and the
+    default country/state filter of their pages (the state must be in the country).
+
+    Nothing changed: nothing saved, and no history row.
+    """
+    data = dict(data)
+    if "reminder_windows" in data:
+        data["reminder_windows"] = _reminder_windows(data["reminder_windows"])
+    if not _assign(membership, data, PREFERENCE_FIELDS):
+        return membership
+    state, country = membership.default_state, membership.default_country
+    if state is not None and (country is None or state.country_id != country.pk):
+        raise ValidationError({"default_state": _("This state is not in the chosen country.")})
+    return save_tracked(membership, actor=actor, reason=history_reason(via, "preferences", note))
+
+
+# --- Expiry sweep (manage.py expire_licenses) -----------------------------------------------
+
+# Statuses the sweep never changes: a renewal replaced the record, the authority suspended or
+# revoked it (a stronger fact than expiry), or it is already marked expired.
+SWEEP_SKIPPED_STATUSES = (
+    RecordStatus.RENEWED,
+    RecordStatus.SUSPENDED,
+    RecordStatus.REVOKED,
+    RecordStatus.EXPIRED,
+)
+
+
+def records_past_expiry(
+    organization: Organization, *, today: datetime.date | None = None
+) -> tuple[list[FacilityLicense], list[Accreditation]]:
+    """Licences and accreditations of the organization's open facilities whose expiry date has
+    passed in its today (valid through the expiry date inclusive) and whose stored status still
+    says otherwise. Left alone: renewed, suspended, revoked and already expired records, a
+    licence superseded by a renewal row, and a licence whose renewal was filed on or before its
+    expiry (awaiting the authority: the engine shows it as pending, not expired)."""
+    today = organization.today() if today is None else today
+    licenses = list(
+        FacilityLicense.objects.filter(
+            organization=organization, expiry_date__lt=today, renewed_by__isnull=True
+        )
+        .exclude(status__in=SWEEP_SKIPPED_STATUSES)
+        .exclude(facility__status=Facility.Status.CLOSED)
+        .exclude(renewal_filed_on__isnull=False, renewal_filed_on__lte=F("expiry_date"))
+        .order_by("pk")
+    )
+    accreditations = list(
+        Accreditation.objects.filter(organization=organization, expiry_date__lt=today)
+        .exclude(status__in=SWEEP_SKIPPED_STATUSES)
+        .exclude(facility__status=Facility.Status.CLOSED)
+        .order_by("pk")
+    )
+    return licenses, accreditations
+
+
+@transaction.atomic
+def records_expire(
+    *, actor: User, organization: Organization, via: str, note: str = ""
+) -> tuple[list[FacilityLicense], list[Accreditation]]:
+    """Mark the organization's records past their expiry date as expired, through the
+    history-aware bulk wrapper (one history row each, with `actor` and the reason). Idempotent:
+    a second run the same day finds nothing left to change."""
+    licenses, accreditations = records_past_expiry(organization)
+    reason = history_reason(via, "expiry sweep", note or "past its expiry date")
+    now = timezone.now()
+    records: list[FacilityLicense | Accreditation] = [*licenses, *accreditations]
+    for record in records:
+        record.status = RecordStatus.EXPIRED
+        record.updated_at = now  # auto_now is not applied by bulk updates
+    bulk_update_tracked(licenses, ["status", "updated_at"], actor=actor, reason=reason)
+    bulk_update_tracked(accreditations, ["status", "updated_at"], actor=actor, reason=reason)
+    return licenses, accreditations
+
+
+# --- Calendar feed ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_rotate_calendar_token(
+    *, actor: User, organization: Organization, via: str, note: str
+) -> Organization:
+    """Give the organization's iCalendar feed a new secret URL; the old one answers 404 from
+    now on. The history row says who rotated it and why, never the token (the history tables
+    exclude it)."""
+    _require_note(note, _("Say why the calendar address changes."))
+    organization.calendar_token = new_calendar_token()
+    return save_tracked(
+        organization, actor=actor, reason=history_reason(via, "calendar token rotated", note)
     )

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from facilities.views import accreditations, facilities, home, licenses, members
+from facilities.views import (
+    accreditations,
+    facilities,
+    home,
+    licenses,
+    members,
+    preferences,
+    settings,
+)
 
 app_name = "facilities"
 
@@ -41,6 +49,12 @@ organization_patterns = [
     path("members/<int:pk>/role/", members.MemberRoleView.as_view(), name="member-role"),
     path("members/<int:pk>/deactivate/", members.member_deactivate, name="member-deactivate"),
     path("members/<int:pk>/history/", members.MemberHistoryView.as_view(), name="member-history"),
+    path(
+        "settings/",
+        settings.OrganizationSettingsView.as_view(),
+        name="organization-settings",
+    ),
+    path("preferences/", preferences.PreferencesView.as_view(), name="preferences"),
 ]
 
 urlpatterns = [

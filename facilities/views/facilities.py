@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from facilities import access, selectors, services
 from facilities.access import OrganizationMixin, Role, organization_view
 from facilities.filters import FacilityFilter
 from facilities.forms import FacilityCloseForm, FacilityForm, FacilityReopenForm
-from facilities.models import Accreditation, Facility, FacilityLicense
+from facilities.models import Accreditation, Facility, FacilityLicense, Membership
 from facilities.tables import AccreditationTable, FacilityTable, LicenseTable
 from facilities.views import ServiceFormView, call_service
 
@@ -37,6 +38,23 @@ class FacilityListView(OrganizationMixin, ExportMixin, SingleTableMixin, FilterV
     filterset_class = FacilityFilter
     table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Opened without a query string: apply the member's default place filter, as a query
+        # string (marked `default`) so that sorting, pages and exports keep it.
+        if not request.GET and (query := _default_filter_query(self.membership)):
+            return redirect(f"{request.path}?{urlencode(query)}")
+        response: HttpResponse = super().get(request, *args, **kwargs)
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        has_default = bool(_default_filter_query(self.membership))
+        context["clear_filters_query"] = "?all=1" if has_default else ""
+        if has_default and self.request.GET.get("default"):
+            country, state = selectors.default_place(self.membership)
+            context["default_place"] = ", ".join(str(place) for place in (country, state) if place)
+        return context
 
     def get_queryset(self) -> Any:
         return selectors.facility_list(self.organization)
@@ -53,6 +71,17 @@ class FacilityListView(OrganizationMixin, ExportMixin, SingleTableMixin, FilterV
     def get_export_filename(self, export_format: str) -> str:
         today = self.organization.today().isoformat()
         return f"facilities-{self.organization.slug}-{today}.{export_format}"
+
+
+def _default_filter_query(membership: Membership) -> dict[str, Any]:
+    """The facility filter's query for the member's default country and state (see
+    `selectors.default_filters`), or nothing when the member has none."""
+    if membership.default_country_id is None:
+        return {}
+    query: dict[str, Any] = {"country": membership.default_country_id}
+    if membership.default_state_id is not None:
+        query["state"] = membership.default_state_id
+    return {**query, "default": 1}
 
 
 class FacilityMixin(OrganizationMixin):

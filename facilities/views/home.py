@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
+from compliance.views.dashboard import DashboardView
 from facilities import selectors
-from facilities.access import current_membership, organization_view
 from facilities.models import User
 from geography.selectors import countries_with_coverage
 
@@ -23,8 +23,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/home.html", context)
 
 
-@organization_view()
-def organization_home(request: HttpRequest) -> HttpResponse:
-    # The organization's dashboard will live here; until then its facilities are the start.
-    organization = current_membership(request).organization
-    return redirect("facilities:facility-list", org=organization.slug)
+# The organization's home page is its dashboard (the top layer may use the other app's views).
+organization_home = DashboardView.as_view()

@@ -40,11 +40,27 @@ ROUTES = {
     "rule-activate": (ADMIN, "rule", POST_ONLY),
     "rule-deactivate": (ADMIN, "rule", POST_ONLY),
     "rule-history": (VIEWER, "rule", GET),
+    "run-list": (VIEWER, None, GET),
+    "run-start": (OFFICER, None, FORM),
+    "run-detail": (VIEWER, "run", GET),
+    "run-progress": (VIEWER, "run", GET),
+    "audit-log": (OFFICER, None, GET),
+    "license-history": (VIEWER, "license", GET),
+    "accreditation-history": (VIEWER, "accreditation", GET),
+    "attestation-history": (VIEWER, "attestation", GET),
+    "expiries": (VIEWER, None, GET),
+    "calendar-rotate": (ADMIN, None, POST_ONLY),
 }
 
 # An empty POST to a one-shot action does it and redirects; to a form page it shows the form
 # with its errors (200).
-POST_SUCCESS = {"check-run": 302, "rule-activate": 302, "rule-deactivate": 302}
+POST_SUCCESS = {
+    "check-run": 302,
+    "run-start": 302,
+    "rule-activate": 302,
+    "rule-deactivate": 302,
+    "calendar-rotate": 302,
+}
 
 
 def _objects(organization, actor):
@@ -64,6 +80,7 @@ def _objects(organization, actor):
             via="test",
         ),
         "check": run.checks.get(),
+        "run": run,
         "rule": CustomComplianceRuleFactory(organization=organization),
     }
 

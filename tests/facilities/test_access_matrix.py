@@ -36,12 +36,15 @@ ORGANIZATION_ROUTES = {
     "member-role": (ADMIN, "member", POST),
     "member-deactivate": (ADMIN, "member", POST),
     "member-history": (ADMIN, "member", GET),
+    "organization-settings": (ADMIN, None, POST),
+    "preferences": (VIEWER, None, POST),
 }
 # Pages outside any organization, open to every signed-in user.
 GLOBAL_ROUTES = {"home"}
 
-# The organization's root redirects to its facilities.
-SUCCESS = {"organization": 302}
+# Pages answering a GET with something else than 200 (the organization's root is its
+# dashboard now, no longer a redirect).
+SUCCESS = {}
 
 
 def _objects(organization, member):

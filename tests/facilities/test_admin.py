@@ -809,6 +809,7 @@ def test_officer_admin_index_shows_the_registry_and_geography_only(officer_clien
         "facilities": [
             "Accreditation",
             "Facility",
+            "LeadTimeOverride",
             "FacilityLicense",
             "Membership",
             "Organization",

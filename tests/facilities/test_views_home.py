@@ -34,13 +34,14 @@ def test_home_explains_what_to_do_without_an_organization(client):
 
 
 @pytest.mark.django_db
-def test_organization_root_redirects_to_its_facilities(client):
-    membership = MembershipFactory(organization=OrganizationFactory(slug="acme"))
+def test_organization_root_is_its_dashboard(client):
+    membership = MembershipFactory(organization=OrganizationFactory(slug="acme", name="Acme"))
     client.force_login(membership.user)
 
     response = client.get(reverse("facilities:organization", kwargs={"org": "acme"}))
 
-    assert response["Location"] == "/o/acme/facilities/"
+    assert response.templates[0].name == "compliance/dashboard.html"
+    assert "<h1>Dashboard of Acme</h1>" in response.content.decode()
 
 
 @pytest.mark.django_db
