@@ -212,6 +212,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+# Reasons hold the path and the user's note (up to 2,000 characters): a text column, never cut.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Security (DESIGN.md §8; HIPAA 164.312) --------------------------------------------------
 

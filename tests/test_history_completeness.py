@@ -497,14 +497,6 @@ def test_check_run_start_records_its_actor_and_path(tenancy):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "history_change_reason is varchar(100) while notes may hold 500 characters: needs "
-        "SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True and a migration "
-        "(reported to the lead)."
-    ),
-)
 def test_a_long_note_is_kept_whole_in_the_history(tenancy):
     license = FacilityLicenseFactory(facility=_facility(tenancy))
     note = "Renewal delayed by the state agency; " * 10
