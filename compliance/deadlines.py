@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlencode
@@ -178,6 +178,16 @@ def attestation_max_age(requirement_code: str) -> int | None:
     return None
 
 
+def _url_for_each(name: str, organization: Organization) -> Callable[[int], str]:
+    """The URL of `name` for any `pk`, reversed once: reversing per row took three quarters of
+    the time for 20,000 facilities. `pk` is the pattern's last argument, so the marker is the
+    last occurrence of its digits."""
+    marker = "987654321"
+    template = reverse(name, kwargs={"org": organization.slug, "pk": int(marker)})
+    head, _marker, tail = template.rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _deadline(
     *,
     today: datetime.date,
@@ -234,6 +244,7 @@ def _license_deadlines(organization: Organization, today: datetime.date) -> list
             "facility__facility_type",
         )
     )
+    renew_url = _url_for_each("facilities:license-renew", organization)
     deadlines = []
     for (
         pk,
@@ -266,9 +277,7 @@ def _license_deadlines(organization: Organization, today: datetime.date) -> list
                 state_code=state,
                 facility_type=facility_type,
                 responsible_id=responsible,
-                renew_url=reverse(
-                    "facilities:license-renew", kwargs={"org": organization.slug, "pk": pk}
-                ),
+                renew_url=renew_url(pk),
             )
         )
     return deadlines
@@ -298,6 +307,7 @@ def _accreditation_deadlines(organization: Organization, today: datetime.date) -
         key = (facility_id, body)
         if key not in latest or (expires, pk) > latest[key]:
             latest[key] = (expires, pk)
+    edit_url = _url_for_each("facilities:accreditation-edit", organization)
     deadlines = []
     for (
         pk,
@@ -330,10 +340,7 @@ def _accreditation_deadlines(organization: Organization, today: datetime.date) -
                 state_code=state,
                 facility_type=facility_type,
                 responsible_id=responsible,
-                renew_url=reverse(
-                    "facilities:accreditation-edit",
-                    kwargs={"org": organization.slug, "pk": pk},
-                ),
+                renew_url=edit_url(pk),
             )
         )
     return deadlines

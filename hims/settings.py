@@ -156,6 +156,9 @@ def _reminder_windows(raw: str) -> list[int]:
     return windows
 
 
+# The site's public address, for links in e-mails sent outside a request (expiry reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Expiry reminders: the windows (days before a filing deadline) that send one.
 EXPIRY_REMINDER_WINDOWS = _reminder_windows(
     env.str("EXPIRY_REMINDER_WINDOWS", default="90,60,30,7,0")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "--base-url",
             default=None,
             help="Site address for the links in the e-mails, e.g. https://compliance.example.org "
-            "(default: settings.SITE_URL if set, else http://127.0.0.1:8000).",
+            "(default: SITE_URL from the environment).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -31,9 +31,7 @@ class Command(BaseCommand):
             organizations = organizations.filter(slug=slug)
             if not organizations.exists():
                 raise CommandError(f"No active organization has the slug {slug!r}.")
-        base_url = str(
-            options["base_url"] or getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
-        )
+        base_url = str(options["base_url"] or settings.SITE_URL)
         dry_run = bool(options["dry_run"])
         run = reminders.send_reminders(organizations, base_url=base_url, dry_run=dry_run)
         for digest in run.digests:
