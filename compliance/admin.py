@@ -237,9 +237,22 @@ class CustomComplianceRuleAdmin(OrganizationScopedAdmin):
 # --- Checks: read-only for everyone -----------------------------------------------------------
 
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Lists and shows rows of the staff member's organizations; adds, changes and deletes
-    nothing, whoever asks."""
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Adds, changes and deletes nothing, whoever asks: for records that are only ever
+    appended by the application (checks, runs, seals, deliveries)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdmin):
+    """Lists and shows rows of the staff member's organizations, read-only."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -257,15 +270,6 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is None:
             return bool(organization_ids)
         return obj.organization_id in organization_ids
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CheckRun)
@@ -313,7 +317,7 @@ class ComplianceCheckAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(AuditSeal)
-class AuditSealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditSealAdmin(ReadOnlyAdmin):
     """The tamper-evidence chain (compliance.sealing): shown, never added, changed or deleted
     here (seal_audit_trail appends seals; a trigger refuses any change on PostgreSQL)."""
 
@@ -335,15 +339,6 @@ class AuditSealAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Seals span every organization: superusers only.
         return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- Reminder deliveries: the delivery log, read-only -------------------------------------------

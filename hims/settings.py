@@ -286,8 +286,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
 
 # Login throttling (django-axes): a (username, client address) pair is locked out for
 # AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT failed attempts; a successful login clears
-# that pair's failures. The address is the peer's, or behind proxies the one the nearest
-# trusted proxy saw (facilities.sessions.client_ip_address, AXES_IPWARE_PROXY_COUNT).
+# that pair's failures. The address is the peer's, or behind AXES_IPWARE_PROXY_COUNT trusted
+# proxies the one the outermost of them received the request from, counted from the right of
+# X-Forwarded-For (facilities.sessions.client_ip_address).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -20,18 +20,22 @@ posting Rival's ids to Acme's forms is refused and saves nothing.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance import services as compliance_services
 from compliance.engine import run_checks
 from compliance.models import ReminderDelivery
+from compliance.tasks import execute_check_run
 from facilities.models import (
     Accreditation,
     Facility,
@@ -168,7 +172,28 @@ class World:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    return World(mine=_tenant("acme", "Acme"), theirs=_tenant("rival", "Rival"))
+    # A queue kept in the database, as in production, for a task result row to open.
+    settings.TASKS = {**settings.TASKS, "database": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world = World(mine=_tenant("acme", "Acme"), theirs=_tenant("rival", "Rival"))
+    _rows_outside_organizations(world.theirs)
+    return world
+
+
+def _rows_outside_organizations(theirs: Tenant) -> None:
+    """A row in each admin table that belongs to no organization (groups, login attempts, task
+    results, seals), naming the other organization, so that their admin pages are opened too."""
+    Group.objects.create(name="Rival auditors")
+    attempt = {
+        "user_agent": "test",
+        "ip_address": "203.0.113.9",
+        "username": theirs.markers[0],
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt, locked_out=False)
+    execute_check_run.using(backend="database").enqueue(0)
+    call_command("seal_audit_trail", stdout=io.StringIO())
 
 
 def _text(response) -> str:

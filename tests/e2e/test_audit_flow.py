@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from facilities.models import FacilityLicense, Membership
+from tests.e2e.helpers import log_in
 from tests.factories import (
     FacilityFactory,
     FacilityLicenseFactory,
@@ -15,15 +16,6 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from tests.factories.users import DEFAULT_PASSWORD
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
 def _expect_change(entry, *, who, reason, old, new):
@@ -47,7 +39,7 @@ def test_officer_edits_a_licence_and_reads_the_change_in_history_and_audit_log(
         issued_date=datetime.date(2026, 1, 15),
         expiry_date=datetime.date(2027, 1, 14),
     )
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto(f"/o/golden/licences/{license.pk}/edit/")
     page.get_by_label("Expires").fill("2027-06-30")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from compliance.models import ComplianceCheck
 from facilities.models import FacilityLicense, Membership
+from tests.e2e.helpers import log_in
 from tests.factories import (
     FacilityFactory,
     FacilityLicenseFactory,
@@ -14,15 +15,6 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from tests.factories.users import DEFAULT_PASSWORD
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
 def _licence_row(page):
@@ -45,7 +37,7 @@ def test_officer_sees_an_expired_licence_fail_then_met_after_renewal(page, trans
         issued_date=today - datetime.timedelta(days=740),
         expiry_date=today - datetime.timedelta(days=10),
     )
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto(facility.get_absolute_url())
     page.get_by_role("button", name="Run check").click()

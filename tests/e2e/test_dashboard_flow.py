@@ -12,6 +12,7 @@ from compliance.engine import create_run, execute_run
 from compliance.models import CheckRun
 from compliance.tasks import execute_check_run
 from facilities.models import FacilityLicense, Membership
+from tests.e2e.helpers import log_in
 from tests.factories import (
     FacilityFactory,
     FacilityLicenseFactory,
@@ -19,15 +20,6 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from tests.factories.users import DEFAULT_PASSWORD
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
 def _officer_of(organization):
@@ -54,7 +46,7 @@ def test_officer_follows_a_deadline_from_the_dashboard_and_renews_it(page, trans
         issued_date=today - datetime.timedelta(days=700),
         expiry_date=today + datetime.timedelta(days=50),  # file by: 20 days from now
     )
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto("/o/lonestar/")
     expect(page.get_by_role("heading", name="Dashboard of Lone Star Health")).to_be_visible()
@@ -90,7 +82,7 @@ def test_officer_checks_all_and_sees_the_run_finished(page, transactional_db):
         issued_date=today - datetime.timedelta(days=100),
         expiry_date=today + datetime.timedelta(days=600),
     )
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto("/o/lonestar/")
     expect(page.locator(".status-count-never .count")).to_have_text("3")
@@ -140,7 +132,7 @@ def test_progress_page_follows_a_run_to_the_end_by_polling(page, transactional_d
             else None
         ),
     )
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto(f"/o/lonestar/runs/{run.pk}/")
     expect(page.locator('[data-field="status_label"]')).to_have_text("Running")

@@ -6,23 +6,15 @@ import re
 from playwright.sync_api import expect
 
 from facilities.models import Facility, FacilityLicense, Membership
+from tests.e2e.helpers import log_in
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
-from tests.factories.users import DEFAULT_PASSWORD
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
 def test_officer_creates_a_facility_fixes_its_npi_and_adds_a_licence(page, transactional_db):
     organization = OrganizationFactory(name="Lone Star Health", slug="lonestar")
     officer = UserFactory(username="olivia")
     MembershipFactory(organization=organization, user=officer, role=Membership.Role.OFFICER)
-    _log_in(page, "olivia")
+    log_in(page, "olivia")
 
     page.goto("/o/lonestar/facilities/new/")
     page.get_by_label("Name:", exact=True).fill("Houston General")
