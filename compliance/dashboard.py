@@ -32,10 +32,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance import deadlines as deadlines_module
-from compliance.deadlines import FILING_BUCKETS, Bucket, Deadline
+from compliance.deadlines import BUCKET_LABELS, FILING_BUCKETS, Bucket, Deadline
 from compliance.models import ComplianceCheck, CustomComplianceRule, FacilityStatus
 from compliance.regulations.registry import get_requirement
 from facilities.models import Facility, Membership, Organization
+from facilities.selectors import default_place
 from geography.models import Country, State
 
 # The facility list's `compliance_status` filter value of facilities never checked.
@@ -47,14 +48,6 @@ STATUS_LABELS: dict[str, Any] = {
     Overall.PENDING: _("Pending"),
     Overall.NON_COMPLIANT: _("Non-compliant"),
     NEVER_CHECKED: _("Never checked"),
-}
-BUCKET_LABELS: dict[Bucket, Any] = {
-    Bucket.OVERDUE: _("Filing overdue"),
-    Bucket.DAYS_30: _("0-30 days"),
-    Bucket.DAYS_60: _("31-60 days"),
-    Bucket.DAYS_90: _("61-90 days"),
-    Bucket.LAPSED: _("Lapsed (expired)"),
-    Bucket.AWAITING: _("Renewal filed, awaiting the authority"),
 }
 TOP_PROBLEMS = 10
 CHART_MONTHS = 12
@@ -203,13 +196,8 @@ def resolve_place(
     country_code = params.get("country", "").strip().upper()
     state_code = params.get("state", "").strip().upper()
     if "country" not in params and "state" not in params and default_applies:
-        if membership.default_state_id:
-            state = State.objects.select_related("country").get(pk=membership.default_state_id)
-            return Place(state.country, state, from_default=True)
-        if membership.default_country_id:
-            country = Country.objects.get(pk=membership.default_country_id)
-            return Place(country, from_default=True)
-        return Place()
+        country, state = default_place(membership)
+        return Place(country, state, from_default=True) if country else Place()
     if state_code:
         named = State.objects.select_related("country").filter(code=state_code).first()
         if named is None or (country_code and named.country.code != country_code):

@@ -89,7 +89,7 @@ BUCKET_LABELS = {
     Bucket.DAYS_30: _("0-30 days"),
     Bucket.DAYS_60: _("31-60 days"),
     Bucket.DAYS_90: _("61-90 days"),
-    Bucket.LAPSED: _("Lapsed"),
+    Bucket.LAPSED: _("Lapsed (expired)"),
     Bucket.AWAITING: _("Renewal filed, awaiting the authority"),
 }
 

@@ -104,9 +104,13 @@ def client_ip_address(request: HttpRequest) -> str | None:
     for header in settings.AXES_IPWARE_META_PRECEDENCE_ORDER:
         raw = str(request.META.get(header, ""))
         addresses = [part.strip() for part in raw.split(",") if part.strip()]
-        if addresses:
-            address: str = addresses[-proxy_count if len(addresses) >= proxy_count else 0]
+        if len(addresses) >= proxy_count:
+            address: str = addresses[-proxy_count]
             return address
+        if addresses:
+            # Fewer entries than trusted proxies: the request did not come through all of them,
+            # so no entry can be trusted (the leftmost is whatever the client sent).
+            return remote_addr
     return remote_addr
 
 

@@ -14,7 +14,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from django_tables2.export import TableExport
 
 from compliance import access, engine, selectors
 from compliance.forms import CheckRunForm
@@ -22,6 +21,7 @@ from compliance.models import ComplianceCheck
 from compliance.tables import CheckExportTable
 from facilities import access as facilities_access
 from facilities.access import OrganizationMixin, Role, organization_view
+from facilities.exports import SafeTableExport
 from facilities.models import Facility
 
 EXPORT_PARAM = "_export"
@@ -84,7 +84,7 @@ class CheckDetailView(OrganizationMixin, TemplateView):
         table = CheckExportTable(selectors.check_export_rows(check))
         name = slugify(check.facility.facility_name) or f"facility-{check.facility_id}"
         filename = f"check-{name}-{check.as_of.isoformat()}-{check.pk}.csv"
-        response: HttpResponse = TableExport("csv", table).response(filename=filename)
+        response: HttpResponse = SafeTableExport("csv", table).response(filename=filename)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

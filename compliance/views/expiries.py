@@ -30,6 +30,7 @@ from compliance.tables import ExpiryTable
 from facilities import selectors as facility_selectors
 from facilities import services as facility_services
 from facilities.access import OrganizationMixin, Role, current_membership, organization_view
+from facilities.exports import SafeTableExport
 from facilities.models import Organization
 
 # What `new_calendar_token` makes (URL-safe base64); anything else is not looked up at all.
@@ -50,6 +51,7 @@ class ExpiryListView(OrganizationMixin, ExportMixin, SingleTableMixin, TemplateV
     table_class = ExpiryTable
     table_pagination = {"per_page": 50}
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not set(request.GET) - _NOT_FILTERS and not request.GET.get("all"):

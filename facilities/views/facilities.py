@@ -21,6 +21,7 @@ from django_tables2.export import ExportMixin
 from compliance import selectors as compliance_selectors
 from facilities import access, selectors, services
 from facilities.access import OrganizationMixin, Role, organization_view
+from facilities.exports import SafeTableExport
 from facilities.filters import FacilityFilter
 from facilities.forms import FacilityCloseForm, FacilityForm, FacilityReopenForm
 from facilities.models import Accreditation, Facility, FacilityLicense, Membership
@@ -38,6 +39,7 @@ class FacilityListView(OrganizationMixin, ExportMixin, SingleTableMixin, FilterV
     filterset_class = FacilityFilter
     table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Opened without a query string: apply the member's default place filter, as a query

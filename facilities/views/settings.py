@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
@@ -22,14 +22,6 @@ from facilities.views import call_service
 
 RESET = "reset"
 ORGANIZATION = "organization"
-
-
-def _calendar_url(slug: str) -> str | None:
-    """The expiries page's calendar section, once that page exists."""
-    try:
-        return reverse("compliance:expiries", kwargs={"org": slug}) + "#calendar"
-    except NoReverseMatch:
-        return None
 
 
 class OrganizationSettingsView(OrganizationMixin, TemplateView):
@@ -55,7 +47,8 @@ class OrganizationSettingsView(OrganizationMixin, TemplateView):
         context.update(
             lead_times=lead_times,
             entries=selectors.readable_history(entries, (LeadTimeOverride, Organization)),
-            calendar_url=_calendar_url(self.organization.slug),
+            calendar_url=reverse("compliance:expiries", kwargs={"org": self.organization.slug})
+            + "#calendar",
             reset_action=RESET,
             organization_action=ORGANIZATION,
         )

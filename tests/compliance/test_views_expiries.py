@@ -122,7 +122,7 @@ def test_expiries_lists_every_item_in_a_bucket_ordered_by_file_by(client, tenanc
         ("0-30 days", 2),
         ("31-60 days", 1),
         ("61-90 days", 1),
-        ("Lapsed", 1),
+        ("Lapsed (expired)", 1),
         ("Renewal filed, awaiting the authority", 1),
     ]
     content = response.content.decode()

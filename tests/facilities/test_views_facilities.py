@@ -276,6 +276,25 @@ def test_facility_list_xlsx_export_is_a_workbook_of_the_filtered_rows(client, te
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Name", "Beta Hospital"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_facility_list_export_neutralises_a_name_that_a_spreadsheet_would_run(
+    client, tenancy, export_format
+):
+    FacilityFactory(organization=tenancy.organization, facility_name='=HYPERLINK("http://x")')
+    FacilityFactory(organization=tenancy.organization, facility_name="-Minus Clinic")
+    client.force_login(tenancy.viewer)
+
+    response = client.get(_url("facility-list", tenancy), {"_export": export_format})
+
+    if export_format == "csv":
+        names = [row[0] for row in csv.reader(io.StringIO(response.content.decode()))]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert names == ["Name", "'-Minus Clinic", '\'=HYPERLINK("http://x")']
+
+
 # --- Detail ---------------------------------------------------------------------------------
 
 

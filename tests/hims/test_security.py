@@ -337,6 +337,8 @@ class _Request:
         (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),
         (2, "6.6.6.6, 198.51.100.1, 10.0.0.2", "198.51.100.1"),
         (1, "", "10.0.0.1"),
+        # Fewer entries than trusted proxies: the one entry is the client's word, not trusted.
+        (2, "6.6.6.6", "10.0.0.1"),
     ],
 )
 def test_client_address_behind_proxies_ignores_what_the_client_forged(
