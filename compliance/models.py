@@ -424,6 +424,10 @@ class ReminderDelivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
+        # A pending reminder no longer owed: its item was renewed, superseded or had a renewal
+        # filed, its deadline moved, its recipient no longer receives it, or a more urgent
+        # reminder of the same deadline replaced it. Kept, not deleted: the log shows it was owed.
+        CANCELLED = "cancelled", _("Cancelled")
 
     class ItemKind(models.TextChoices):
         LICENSE = "license", _("Licence")

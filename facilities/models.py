@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -474,15 +475,30 @@ class Accreditation(TrackedModel):
             raise ValidationError({"accreditation_level": _("Not a level of this body.")})
 
 
+# The longest file-by lead an organization may set: a year before expiry. Longer would put
+# every licence of the type in "filing overdue" for most of its term, and a lead of millions of
+# days makes `expires_on - lead` overflow the date range (every deadline page then fails).
+MAX_FILE_BY_DAYS = 365
+
+
 class LeadTimeOverride(TrackedModel):
     """An organization's own, longer file-by lead for a licence type (municipal and state
-    practice varies). Never shorter than the code's `file_by_days`: the model refuses it."""
+    practice varies). Never shorter than the code's `file_by_days` and at most
+    `MAX_FILE_BY_DAYS`: the model refuses both, whichever path saves it (service or admin), and
+    the database refuses a longer lead."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="lead_time_overrides"
     )
     license_type = models.CharField(_("licence type"), max_length=40)
-    file_by_days = models.PositiveIntegerField(_("file by (days before expiry)"))
+    file_by_days = models.PositiveIntegerField(
+        _("file by (days before expiry)"),
+        validators=[
+            MaxValueValidator(
+                MAX_FILE_BY_DAYS, message=_("A lead time is at most %(limit_value)d days.")
+            )
+        ],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -499,6 +515,11 @@ class LeadTimeOverride(TrackedModel):
                 violation_error_message=_(
                     "This organization already has an override for this licence type."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(file_by_days__lte=MAX_FILE_BY_DAYS),
+                name="lead_time_override_at_most_a_year",
+                violation_error_message=_("A lead time is at most 365 days."),
             ),
         ]
 

@@ -383,10 +383,6 @@ def accreditation_update(
 
 # --- Organization settings and member preferences -------------------------------------------
 
-# The longest file-by lead an organization may set: a year before expiry. Longer would put
-# every licence of the type in "filing overdue" for most of its term.
-MAX_FILE_BY_DAYS = 365
-
 PREFERENCE_FIELDS = (
     "reminders_enabled",
     "reminder_windows",
@@ -425,20 +421,13 @@ def lead_time_override_set(
 ) -> LeadTimeOverride:
     """Set the organization's file-by lead for a licence type, with a note saying why.
 
-    Never shorter than the code's lead (the model refuses it, naming the minimum) and at most
-    `MAX_FILE_BY_DAYS`. An organization has one row per type, changed in place and never
-    deleted; its history keeps every value. Setting the code's own value is how a type returns
-    to the code's lead (`lead_time_override_reset`).
+    Never shorter than the code's lead and at most `models.MAX_FILE_BY_DAYS`: the model refuses
+    both (`save_tracked` runs `full_clean`), naming the limit. An organization has one row per
+    type, changed in place and never deleted; its history keeps every value. Setting the code's
+    own value is how a type returns to the code's lead (`lead_time_override_reset`).
     """
     _require_note(note, _("Say why the lead time changes."))
     entry = _license_type(license_type)
-    if file_by_days > MAX_FILE_BY_DAYS:
-        raise ValidationError(
-            {
-                "file_by_days": _("A lead time is at most %(days)d days.")
-                % {"days": MAX_FILE_BY_DAYS}
-            }
-        )
     override = _override_of(organization, license_type)
     current = override.file_by_days if override else entry.file_by_days
     if file_by_days == current:
@@ -547,15 +536,19 @@ SWEEP_SKIPPED_STATUSES = (
 
 
 def records_past_expiry(
-    organization: Organization, *, today: datetime.date | None = None
+    organization: Organization, *, today: datetime.date | None = None, lock: bool = False
 ) -> tuple[list[FacilityLicense], list[Accreditation]]:
     """Licences and accreditations of the organization's open facilities whose expiry date has
     passed in its today (valid through the expiry date inclusive) and whose stored status still
     says otherwise. Left alone: renewed, suspended, revoked and already expired records, a
     licence superseded by a renewal row, and a licence whose renewal was filed on or before its
-    expiry (awaiting the authority: the engine shows it as pending, not expired)."""
+    expiry (awaiting the authority: the engine shows it as pending, not expired).
+
+    `lock` (inside a transaction, for a write) locks the rows returned until it ends: an edit
+    made meanwhile waits, and one committed just before is what is read. Only the records'
+    own rows are locked, not their facilities."""
     today = organization.today() if today is None else today
-    licenses = list(
+    licenses = (
         FacilityLicense.objects.filter(
             organization=organization, expiry_date__lt=today, renewed_by__isnull=True
         )
@@ -564,13 +557,16 @@ def records_past_expiry(
         .exclude(renewal_filed_on__isnull=False, renewal_filed_on__lte=F("expiry_date"))
         .order_by("pk")
     )
-    accreditations = list(
+    accreditations = (
         Accreditation.objects.filter(organization=organization, expiry_date__lt=today)
         .exclude(status__in=SWEEP_SKIPPED_STATUSES)
         .exclude(facility__status=Facility.Status.CLOSED)
         .order_by("pk")
     )
-    return licenses, accreditations
+    if lock:
+        licenses = licenses.select_for_update(of=("self",))
+        accreditations = accreditations.select_for_update(of=("self",))
+    return list(licenses), list(accreditations)
 
 
 @transaction.atomic
@@ -579,8 +575,12 @@ def records_expire(
 ) -> tuple[list[FacilityLicense], list[Accreditation]]:
     """Mark the organization's records past their expiry date as expired, through the
     history-aware bulk wrapper (one history row each, with `actor` and the reason). Idempotent:
-    a second run the same day finds nothing left to change."""
-    licenses, accreditations = records_past_expiry(organization)
+    a second run the same day finds nothing left to change.
+
+    The records are read locked: the history rows are snapshots of the objects read, so an
+    officer's edit committed between the read and the write would otherwise be overwritten
+    and recorded stale."""
+    licenses, accreditations = records_past_expiry(organization, lock=True)
     reason = history_reason(via, "expiry sweep", note or "past its expiry date")
     now = timezone.now()
     records: list[FacilityLicense | Accreditation] = [*licenses, *accreditations]

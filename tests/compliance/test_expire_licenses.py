@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from facilities import services
 from facilities.actors import system_user
@@ -176,3 +178,54 @@ def test_expire_licenses_unknown_organization_or_actor_is_an_error():
         _call("--organization", "nowhere")
     with pytest.raises(CommandError, match="no active user"):
         _call("--actor", "nobody")
+
+
+def _record_reads(queries):
+    """The SELECTs of licences and accreditations among `queries`, by table."""
+    reads = {}
+    for query in queries:
+        sql = query["sql"]
+        for table in ("facilities_facilitylicense", "facilities_accreditation"):
+            if sql.startswith("SELECT") and f'FROM "{table}"' in sql:
+                reads.setdefault(table, []).append(sql)
+    return reads
+
+
+@pytest.mark.django_db
+def test_records_expire_reads_the_records_it_writes_locked(records):
+    with CaptureQueriesContext(connection) as sweep:
+        licenses, accreditations = services.records_expire(
+            actor=system_user(), organization=records["organization"], via="command"
+        )
+
+    reads = _record_reads(sweep.captured_queries)
+    # One read per table, locking only the records' own rows (not their facilities).
+    assert [
+        sql.endswith('FOR UPDATE OF "facilities_facilitylicense"')
+        for sql in reads["facilities_facilitylicense"]
+    ] == [True]
+    assert [
+        sql.endswith('FOR UPDATE OF "facilities_accreditation"')
+        for sql in reads["facilities_accreditation"]
+    ] == [True]
+    assert sorted(r.pk for r in [*licenses, *accreditations]) == sorted(
+        records[name].pk
+        for name in (
+            "lapsed",
+            "lapsed_pending_without_filing",
+            "filed_late",
+            "accreditation_lapsed",
+        )
+    )
+    assert FacilityLicense.objects.get(pk=records["lapsed"].pk).status == "expired"
+
+
+@pytest.mark.django_db
+def test_dry_run_reads_the_records_without_a_lock(records):
+    with CaptureQueriesContext(connection) as dry_run:
+        output = _call("--dry-run", "--organization", "north")
+
+    reads = _record_reads(dry_run.captured_queries)
+    assert len(reads["facilities_facilitylicense"]) == len(reads["facilities_accreditation"]) == 1
+    assert not any("FOR UPDATE" in q["sql"] for q in dry_run.captured_queries)
+    assert "4 records would be marked expired." in output

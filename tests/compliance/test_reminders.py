@@ -6,12 +6,18 @@ import io
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from compliance.models import ReminderDelivery
 from compliance.reminders import member_windows, most_urgent_window, send_reminders
+from facilities import services
 from facilities.models import Membership, Organization, RecordStatus
-from tests.factories import FacilityFactory, FacilityLicenseFactory, MembershipFactory
+from tests.factories import (
+    FacilityFactory,
+    FacilityLicenseFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from tests.factories.tenancy import make_tenancy
 
 MONDAY = datetime.date(2026, 6, 1)
@@ -31,6 +37,22 @@ class FailOnSecondMessageBackend(LocmemBackend):
         if type(self).calls == 2:
             raise ConnectionError("SMTP connection lost")
         return super().send_messages(messages)
+
+
+class DownBackend(LocmemBackend):
+    """A mail server that refuses every message while `down`."""
+
+    down = True
+
+    def send_messages(self, messages):
+        if type(self).down:
+            raise ConnectionError("SMTP server unreachable")
+        return super().send_messages(messages)
+
+
+def _mail_down(settings):
+    DownBackend.down = True
+    settings.MAILERS = {"default": {"BACKEND": "tests.compliance.test_reminders.DownBackend"}}
 
 
 def _days(n):
@@ -315,3 +337,147 @@ def test_reminder_deliveries_are_read_only_in_the_admin(client, tenancy):
     assert change.status_code == 200
     assert change.context["has_change_permission"] is False
     assert add.status_code == 403
+
+
+@pytest.mark.django_db
+def test_zero_day_reminder_failing_on_the_last_valid_day_is_sent_the_next_day(tenancy, settings):
+    facility = FacilityFactory(organization=tenancy.organization)
+    license = _license_due(facility, -CA_LEAD)  # expires today: the 0-day window's last day
+    file_by = license.expiry_date - _days(CA_LEAD)
+    _mail_down(settings)
+    failed = _run(tenancy)
+    assert [(d.recipient.username, error) for d, error in failed.failed] == [
+        ("admin", "ConnectionError: SMTP server unreachable"),
+        ("officer", "ConnectionError: SMTP server unreachable"),
+    ]
+    DownBackend.down = False
+
+    # The next day the licence has lapsed: no new reminder is owed, the pending one still is.
+    run = _run(tenancy, today=MONDAY + _days(1))
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@example.com", "officer@example.com"]
+    assert license.license_number in mail.outbox[0].body
+    assert [(d.recipient.username, [r.window for r in d.reminders]) for d in run.sent] == [
+        ("admin", [0]),
+        ("officer", [0]),
+    ]
+    assert _deliveries() == [
+        ("admin", license.pk, file_by, 0, "sent"),
+        ("officer", license.pk, file_by, 0, "sent"),
+    ]
+
+
+def _file_renewal(license, tenancy):
+    services.license_update(
+        actor=tenancy.officer,
+        license=license,
+        data={"status": RecordStatus.PENDING_RENEWAL, "renewal_filed_on": MONDAY},
+        via="test",
+        note="Filed with the state",
+    )
+
+
+def _renew(license, tenancy):
+    services.license_renew(
+        actor=tenancy.officer,
+        license=license,
+        data={
+            "license_number": "NEW-1",
+            "issued_date": MONDAY,
+            "expiry_date": MONDAY + _days(730),
+        },
+        via="test",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("settle", [_file_renewal, _renew], ids=["renewal filed", "renewed"])
+def test_pending_reminder_of_an_item_renewed_since_is_cancelled_not_sent(tenancy, settings, settle):
+    facility = FacilityFactory(organization=tenancy.organization)
+    license = _license_due(facility, 5)
+    file_by = license.expiry_date - _days(CA_LEAD)
+    _mail_down(settings)
+    _run(tenancy)
+    DownBackend.down = False
+    settle(license, tenancy)
+
+    run = _run(tenancy, today=MONDAY + _days(1))
+
+    assert mail.outbox == []
+    assert run.digests == []
+    assert run.cancelled == 2
+    assert _deliveries() == [
+        ("admin", license.pk, file_by, 7, "cancelled"),
+        ("officer", license.pk, file_by, 7, "cancelled"),
+    ]
+    assert not ReminderDelivery.objects.filter(status=ReminderDelivery.Status.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_pending_reminder_overtaken_by_a_more_urgent_window_is_replaced_by_it(tenancy, settings):
+    facility = FacilityFactory(organization=tenancy.organization)
+    license = _license_due(facility, 5)
+    file_by = license.expiry_date - _days(CA_LEAD)
+    _set(tenancy.membership(tenancy.admin), reminders_enabled=False)
+    _mail_down(settings)
+    _run(tenancy)  # the 7-day reminder fails
+    DownBackend.down = False
+
+    run = _run(tenancy, today=MONDAY + _days(6))  # past the must-file-by date: the 0-day window
+
+    assert [m.to for m in mail.outbox] == [["officer@example.com"]]
+    assert [[r.window for r in d.reminders] for d in run.sent] == [[0]]
+    assert _deliveries() == [
+        ("officer", license.pk, file_by, 0, "sent"),
+        ("officer", license.pk, file_by, 7, "cancelled"),
+    ]
+
+
+@pytest.mark.django_db
+def test_pending_reminder_of_a_weekly_recipient_waits_for_monday(tenancy, settings):
+    facility = FacilityFactory(organization=tenancy.organization)
+    license = _license_due(facility, 3 - CA_LEAD)  # expires on Thursday
+    file_by = license.expiry_date - _days(CA_LEAD)
+    _set(tenancy.membership(tenancy.admin), reminders_enabled=False)
+    _set(tenancy.membership(tenancy.officer), reminder_frequency="weekly")
+    _mail_down(settings)
+    _run(tenancy)
+    DownBackend.down = False
+
+    tuesday = _run(tenancy, today=MONDAY + _days(1))
+
+    assert (tuesday.digests, tuesday.cancelled) == ([], 0)
+    assert _deliveries() == [("officer", license.pk, file_by, 0, "pending")]
+
+    _run(tenancy, today=MONDAY + _days(7))  # lapsed by then: the pending reminder still goes
+
+    assert [m.to for m in mail.outbox] == [["officer@example.com"]]
+    assert _deliveries() == [("officer", license.pk, file_by, 0, "sent")]
+
+
+@pytest.mark.django_db
+def test_one_organizations_broken_data_does_not_stop_the_others_reminders(tenancy):
+    broken = OrganizationFactory(name="Aardvark Clinics", slug="aardvark")
+    MembershipFactory(organization=broken, role="officer")
+    # A licence typed with year 1 for its expiry: its must-file-by date is before 0001-01-01.
+    FacilityLicenseFactory(
+        facility=FacilityFactory(organization=broken),
+        issued_date=datetime.date(1, 1, 1),
+        expiry_date=datetime.date(1, 1, 10),
+    )
+    facility = FacilityFactory(organization=tenancy.organization)
+    license = _license_due(facility, 3, today=tenancy.organization.today())
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^1 organizations failed\.$"):
+        call_command("send_expiry_reminders", stdout=out, stderr=err)
+
+    assert err.getvalue() == (
+        "aardvark: reminders failed: OverflowError: date value out of range (nothing sent for "
+        "it; the other organizations went on).\n"
+    )
+    assert "2 digests sent, 0 failed." in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@example.com", "officer@example.com"]
+    assert sorted(
+        ReminderDelivery.objects.values_list("organization__slug", "item_id", "status")
+    ) == [("acme", license.pk, "sent"), ("acme", license.pk, "sent")]

@@ -1,8 +1,10 @@
 """The admin of lead-time overrides: scoped to the staff member's organizations, changed by
-their admins only, with a required note, and never shorter than the code's lead."""
+their admins only, with a required note, never shorter than the code's lead and at most a
+year."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from facilities import services
@@ -99,3 +101,47 @@ def test_officer_sees_but_cannot_change_and_other_organizations_stay_hidden(clie
     mine.refresh_from_db()
     assert mine.file_by_days == 60
     assert foreign.status_code == 302  # Django admin's "does not exist" redirect
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_lead_longer_than_a_year_on_add_and_change(client, organizations):
+    alpha, _beta = organizations
+    staff_admin = _staff(alpha, Membership.Role.ADMIN)
+    client.force_login(staff_admin)
+    data = {"organization": alpha.pk, "license_type": "US-DEA", "change_note": "Typo"}
+
+    added = client.post(
+        reverse("admin:facilities_leadtimeoverride_add"), {**data, "file_by_days": "1000"}
+    )
+
+    assert added.status_code == 200
+    assert added.context["adminform"].form.errors == {
+        "file_by_days": ["A lead time is at most 365 days."]
+    }
+    assert not LeadTimeOverride.objects.exists()
+    assert not LeadTimeOverride.history.exists()
+
+    override = _override(alpha)
+    changed = client.post(_change_url(override), {"file_by_days": "366", "change_note": "Typo"})
+
+    assert changed.context["adminform"].form.errors == {
+        "file_by_days": ["A lead time is at most 365 days."]
+    }
+    override.refresh_from_db()
+    assert override.file_by_days == 60
+    assert override.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_lead_longer_than_a_year(organizations):
+    alpha, _beta = organizations
+    override = LeadTimeOverride(organization=alpha, license_type="US-DEA", file_by_days=366)
+    override._change_reason = "test: unchecked save"
+
+    with (
+        pytest.raises(IntegrityError, match="lead_time_override_at_most_a_year"),
+        transaction.atomic(),
+    ):
+        override.save()
+
+    assert not LeadTimeOverride.objects.exists()

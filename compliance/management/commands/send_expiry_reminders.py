@@ -12,7 +12,10 @@ class Command(BaseCommand):
         "admins who want reminders the most urgent window (EXPIRY_REMINDER_WINDOWS days before "
         "the must-file-by date) not yet sent, in one digest per recipient. Each reminder is "
         "recorded as pending before sending and as sent after, so a rerun sends what is still "
-        "owed. --dry-run prints what would be sent and writes nothing."
+        "owed, even for an item that has lapsed since; a pending reminder no longer owed (item "
+        "renewed, superseded or with a renewal filed, recipient gone, a more urgent one sent) "
+        "is marked cancelled. An organization that fails is reported and the others go on; the "
+        "command then exits non-zero. --dry-run prints what would be sent and writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,13 +49,26 @@ class Command(BaseCommand):
                 f"Failed to send to {digest.recipient.email}: {error} (left pending; the next "
                 "run retries it)."
             )
+        for organization, error in run.errors:
+            self.stderr.write(
+                f"{organization.slug}: reminders failed: {error} (nothing sent for it; the "
+                "other organizations went on)."
+            )
+        if run.cancelled:
+            verb = "would be cancelled" if dry_run else "cancelled"
+            self.stdout.write(f"{run.cancelled} pending reminders no longer owed {verb}.")
         if dry_run:
             self.stdout.write(
                 f"Dry run: {len(run.digests)} digests would be sent; nothing written."
             )
-            return
-        self.stdout.write(
-            self.style.SUCCESS(f"{len(run.sent)} digests sent, {len(run.failed)} failed.")
-        )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"{len(run.sent)} digests sent, {len(run.failed)} failed.")
+            )
+        problems = []
         if run.failed:
-            raise CommandError(f"{len(run.failed)} digests could not be sent.")
+            problems.append(f"{len(run.failed)} digests could not be sent")
+        if run.errors:
+            problems.append(f"{len(run.errors)} organizations failed")
+        if problems:
+            raise CommandError("; ".join(problems) + ".")
