@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,9 +49,13 @@ from compliance.regulations.facts import (
 )
 from compliance.regulations.framework import Obligation
 from compliance.regulations.vocabularies import Grade
+from facilities.filters import FacilityFilter
 from facilities.models import Accreditation, Facility, FacilityLicense, Organization, User
 
 CHUNK_SIZE = 500
+# A run whose progress has not moved for this long is taken for abandoned (its worker died)
+# and may be claimed again; a chunk takes far less.
+STALE_AFTER = datetime.timedelta(minutes=10)
 IDENTIFIER_FIELDS = {
     "npi": "npi_number",
     "ccn": "ccn",
@@ -69,8 +74,20 @@ class CheckRequestError(ValueError):
 
 
 def facilities_to_check(organization: Organization, filters: dict[str, Any]) -> QuerySet[Facility]:
-    """Active facilities of the organization matching a run's filters, in id order."""
+    """Active facilities of the organization matching a run's filters, in id order.
+
+    `list` holds the facility list's own filters (a bulk run started from the list): they are
+    resolved again through the list's FilterSet, so a run stores a few parameters, never
+    thousands of ids. `facility_ids` is for short explicit lists (one facility, the command).
+    """
     queryset = Facility.objects.filter(organization=organization, status=Facility.Status.ACTIVE)
+    if filters.get("list"):
+        filterset = FacilityFilter(filters["list"], queryset=queryset)
+        if not filterset.is_valid():
+            # django-filter drops an invalid filter and keeps the others: that would check
+            # more facilities than were asked for.
+            raise CheckRequestError(_("The run's facility list filters are no longer valid."))
+        queryset = filterset.qs
     if filters.get("country"):
         queryset = queryset.filter(country__code=filters["country"])
     if filters.get("state"):
@@ -352,6 +369,33 @@ def create_run(
     )
 
 
+def claim_run(run: CheckRun, *, stale_before: datetime.datetime) -> bool:
+    """Take the run for execution, atomically: True only for the one caller whose conditional
+    UPDATE found it queued, or running without progress since `stale_before` (its worker
+    taken for dead). The claim stamps its progress, so a second claimant (the worker's task
+    and `run_compliance_checks --resume`) finds it running and recent, and leaves it alone.
+    """
+    now = timezone.now()
+    last_moved = Coalesce("progress_at", "started_at", "created_at")
+    claimable = Q(status=CheckRun.Status.QUEUED) | Q(
+        status=CheckRun.Status.RUNNING, last_moved__lt=stale_before
+    )
+    # CheckRun is not history-tracked: its progress fields are written in place.
+    claimed = (
+        CheckRun.objects.filter(pk=run.pk)
+        .alias(last_moved=last_moved)
+        .filter(claimable)
+        .update(
+            status=CheckRun.Status.RUNNING,
+            started_at=Coalesce("started_at", now),
+            progress_at=now,
+        )
+    )
+    if claimed:
+        run.refresh_from_db(fields=["status", "started_at", "progress_at"])
+    return bool(claimed)
+
+
 def execute_run(
     run: CheckRun, *, chunk_size: int = CHUNK_SIZE, progress: Progress | None = None
 ) -> CheckRun:
@@ -371,7 +415,10 @@ def execute_run(
     custom = {rule.code: rule for rule in rules}
     ids = list(facilities_to_check(organization, run.filters).values_list("id", flat=True))
     done = set(run.checks.values_list("facility_id", flat=True))
-    run.status, run.total = CheckRun.Status.RUNNING, len(ids)
+    pending = [i for i in ids if i not in done]
+    # The list's filters are resolved again on a resume, and a facility checked already may
+    # no longer match them (its compliance status changed): it still counts as checked.
+    run.status, run.total = CheckRun.Status.RUNNING, len(done) + len(pending)
     run.started_at = run.started_at or timezone.now()
     run.rules_version = registry.rules_version()
     run.checked = len(done)
@@ -387,7 +434,7 @@ def execute_run(
         else ""
     )
     counts: Counter[str] = Counter(run.counts or {})
-    for chunk in batched((i for i in ids if i not in done), chunk_size):
+    for chunk in batched(pending, chunk_size):
         json_cache: JsonCache = {}  # per chunk, so memory does not grow with the run
         with transaction.atomic():
             snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)

@@ -197,9 +197,10 @@ def check_run_start(
     via: str,
 ) -> CheckRun:
     """Record a run checking the organization's active facilities matching `filters` (every
-    one without; `facility_ids` for an explicit list) as of today, and execute it in the
-    background once the transaction commits; the task's id is kept on `run.task_id`. A run
-    with nothing to check is refused."""
+    one without; `list` for the facility list's filters, resolved when the run executes;
+    `facility_ids` for a short explicit list) as of today, and execute it in the background
+    once the transaction commits; the task's id is kept on `run.task_id`. A run with nothing
+    to check is refused."""
     filters = dict(filters or {})
     if "facility_ids" in filters and not filters["facility_ids"]:
         raise ValidationError(_("No active facility matches these filters: nothing to check."))

@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
-from compliance import services
+from compliance import engine, services
 from compliance.models import CheckRun
-from facilities import selectors as facility_selectors
+from compliance.tasks import RUN_ERROR
 from facilities.access import (
     OrganizationMixin,
     Role,
@@ -32,8 +32,7 @@ from facilities.models import Facility, Organization
 
 RECENT_RUNS = 50
 CHECKS_PER_PAGE = 50
-# The facility list's parameters that are not filters.
-NOT_FILTERS = {"page", "sort", "_export", "csrfmiddlewaretoken"}
+_STATUSES = ("compliant", "pending", "non_compliant")
 
 
 def _get_run_for_user(request: HttpRequest, pk: int) -> CheckRun:
@@ -44,23 +43,25 @@ def _get_run_for_user(request: HttpRequest, pk: int) -> CheckRun:
 
 
 def _list_filters(data: QueryDict) -> dict[str, str]:
-    """The filters among the parameters (the last value of each, as django-filter reads)."""
+    """The facility list's filters among the parameters (the last value of each, as
+    django-filter reads). Only its FilterSet's own filters count: its page, sort, `all` and
+    `default` flags and the CSRF token do not."""
+    names = FacilityFilter(data, queryset=Facility.objects.none()).filters
     filters = {}
-    for key in data:
+    for key in names:
         value = data.get(key, "")
-        if key not in NOT_FILTERS and isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip():
             filters[key] = value
     return filters
 
 
-def _filtered_facility_ids(organization: Organization, filters: dict[str, str]) -> list[int] | None:
-    """The active facilities the facility list shows with these filters, or None when a
-    filter is not valid."""
-    queryset = facility_selectors.facilities_for(organization).filter(status=Facility.Status.ACTIVE)
-    filterset = FacilityFilter(filters, queryset=queryset)
-    if not filterset.is_valid():
+def _facility_count(organization: Organization, run_filters: dict[str, Any]) -> int | None:
+    """How many active facilities a run with these filters checks, or None when one of the
+    list's filters is not valid."""
+    try:
+        return engine.facilities_to_check(organization, run_filters).count()
+    except engine.CheckRequestError:
         return None
-    return list(filterset.qs.order_by("pk").values_list("pk", flat=True))
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,20 +75,13 @@ def run_start(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     filters = _list_filters(data)
     list_url = reverse("facilities:facility-list", kwargs={"org": organization.slug})
-    run_filters: dict[str, Any] = {}
-    if filters:
-        ids = _filtered_facility_ids(organization, filters)
-        if ids is None:
-            messages.error(request, gettext("Some filters are not valid: nothing was checked."))
-            return redirect(list_url)
-        run_filters = {"facility_ids": ids, "list": filters}
-        count = len(ids)
-    else:
-        count = (
-            facility_selectors.facilities_for(organization)
-            .filter(status=Facility.Status.ACTIVE)
-            .count()
-        )
+    # The list's filters, resolved again when the run executes: never its facilities' ids,
+    # which may be more than a query can bind.
+    run_filters: dict[str, Any] = {"list": filters} if filters else {}
+    count = _facility_count(organization, run_filters)
+    if count is None:
+        messages.error(request, gettext("Some filters are not valid: nothing was checked."))
+        return redirect(list_url)
     if request.method == "GET":
         context = {
             **organization_context(membership),
@@ -121,11 +115,10 @@ def progress_data(run: CheckRun) -> dict[str, Any]:
         "percent": round(100 * run.checked / run.total) if run.total else 100,
         "counts": {status: run.counts.get(status, 0) for status in _STATUSES},
         "done": run.status in (CheckRun.Status.FINISHED, CheckRun.Status.FAILED),
-        "error": run.error,
+        # Never the stored text itself: a run that failed before it was made generic kept
+        # the exception's own text.
+        "error": gettext(RUN_ERROR) if run.error else "",
     }
-
-
-_STATUSES = ("compliant", "pending", "non_compliant")
 
 
 class RunDetailView(OrganizationMixin, TemplateView):

@@ -1,5 +1,6 @@
 // The progress page of a check run: poll its JSON progress every 2 seconds and update the
-// page; reload once the run is done, so that its checks are listed. All state is in the run's
+// page; reload once the run is done, so that its checks are listed; stop once the session has
+// ended (a poll redirected to the login page), saying so. All state is in the run's
 // row, so a reload shows the same thing. The X-Background-Poll header tells the server (its
 // idle-session middleware) that this request is not the user's activity.
 (function () {
@@ -37,6 +38,11 @@
     });
   }
 
+  // The session ended or access was lost (the poll was redirected to the login page, answered
+  // with a page instead of JSON, or refused): polling again would never succeed, so stop and
+  // ask for a reload instead of retrying forever.
+  function Stopped() {}
+
   function poll() {
     fetch(url, {
       headers: { "X-Background-Poll": "1", Accept: "application/json" },
@@ -44,6 +50,12 @@
       cache: "no-store",
     })
       .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        var refused = [401, 403, 404].indexOf(response.status) !== -1;
+        var page = response.ok && type.indexOf("application/json") !== 0;
+        if (response.redirected || refused || page) {
+          throw new Stopped();
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
@@ -57,8 +69,15 @@
           window.setTimeout(poll, INTERVAL);
         }
       })
-      .catch(function () {
-        // A lost connection or an expired session: try again later, more slowly.
+      .catch(function (error) {
+        if (error instanceof Stopped) {
+          var notice = field("stopped");
+          if (notice) {
+            notice.hidden = false;
+          }
+          return;
+        }
+        // A lost connection or a server error: try again later, more slowly.
         window.setTimeout(poll, INTERVAL * 5);
       });
   }

@@ -4,7 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.engine import CheckRequestError, create_run, execute_run, run_checks
+from compliance.engine import (
+    CheckRequestError,
+    create_run,
+    execute_run,
+    facilities_to_check,
+    run_checks,
+)
 from compliance.models import CheckRun, ComplianceCheck, CustomComplianceRule, FacilityStatus
 from compliance.regulations.registry import rules_version
 from facilities import services
@@ -172,6 +178,69 @@ def test_interrupted_run_resumes_without_duplicates():
     checked = list(ComplianceCheck.objects.filter(run=run).values_list("facility_id", flat=True))
     assert sorted(checked) == sorted(set(checked))
     assert len(checked) == 5
+
+
+@pytest.mark.django_db
+def test_a_run_of_the_lists_filters_checks_its_active_matching_facilities_of_the_organization():
+    """The facility list's filters, stored as given, are resolved through its FilterSet when
+    the run executes: a facility matching them since the run was queued is checked too."""
+    organization = OrganizationFactory()
+    alpha = FacilityFactory(organization=organization, facility_name="Alpha General")
+    FacilityFactory(organization=organization, facility_name="Beta Clinic")
+    FacilityFactory(
+        organization=organization,
+        facility_name="Alpha Closed",
+        status="closed",
+        closed_on=organization.today(),
+    )
+    FacilityFactory(facility_name="Alpha Elsewhere")  # another organization
+    run = create_run(
+        organization=organization, actor=UserFactory(), filters={"list": {"q": "alpha"}}, via="t"
+    )
+    later = FacilityFactory(organization=organization, facility_name="Alpha Annex")
+
+    execute_run(run)
+
+    assert sorted(run.checks.values_list("facility_id", flat=True)) == [alpha.pk, later.pk]
+    assert (run.total, run.checked) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_invalid_list_filters_check_nothing_rather_than_more():
+    """django-filter drops an invalid filter and applies the others: a run must not widen."""
+    organization = OrganizationFactory()
+    FacilityFactory(organization=organization)
+
+    with pytest.raises(CheckRequestError, match="no longer valid"):
+        facilities_to_check(organization, {"list": {"q": "Facility", "state": "not-a-state"}})
+
+
+@pytest.mark.django_db
+def test_a_resumed_run_counts_a_checked_facility_that_no_longer_matches_its_filters():
+    """A facility's compliance status changes with its check: on a resume, the list's
+    compliance filter no longer matches the facilities already checked, which still count."""
+    organization = OrganizationFactory()
+    _facilities_with_records(organization, 3)
+    run = create_run(
+        organization=organization,
+        actor=UserFactory(),
+        filters={"list": {"compliance_status": "never"}},
+        via="test",
+    )
+
+    class Crash(Exception):
+        pass
+
+    def crash(current):
+        raise Crash
+
+    with pytest.raises(Crash):
+        execute_run(run, chunk_size=2, progress=crash)
+    execute_run(run, chunk_size=2)
+
+    run.refresh_from_db()
+    assert (run.status, run.checked, run.total) == ("finished", 3, 3)
+    assert run.checks.count() == 3
 
 
 @pytest.mark.django_db

@@ -1,19 +1,21 @@
 """Background check runs (compliance/tasks.py, `services.check_run_start`): the task executes
 the run, a worker dying mid-run leaves whole chunks only, and `run_compliance_checks --resume`
-finishes the run without duplicates."""
+finishes the run without duplicates; whoever executes a run claims it first, so the task and
+`--resume` never execute it at once."""
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from compliance import services
-from compliance.engine import create_run, execute_run
+from compliance.engine import STALE_AFTER, claim_run, create_run, execute_run
 from compliance.models import CheckRun, ComplianceCheck, FacilityStatus
-from compliance.tasks import execute_check_run
+from compliance.tasks import RUN_ERROR, execute_check_run
 from tests.factories import FacilityFactory, FacilityLicenseFactory, OrganizationFactory
 from tests.factories.users import UserFactory
 
@@ -41,6 +43,13 @@ def _statuses(organization):
         FacilityStatus.objects.filter(organization=organization).values_list(
             "facility_id", "latest_check__run_id"
         )
+    )
+
+
+def _stall(run, minutes=11):
+    """Move the run's last progress back by `minutes`."""
+    CheckRun.objects.filter(pk=run.pk).update(
+        progress_at=timezone.now() - datetime.timedelta(minutes=minutes)
     )
 
 
@@ -82,7 +91,9 @@ def test_task_leaves_a_finished_run_alone(organization, facilities):
 
 
 @pytest.mark.django_db
-def test_task_marks_a_run_that_fails_as_failed_with_its_error(organization, facilities):
+def test_task_marks_a_run_that_fails_as_failed_with_a_generic_error_and_logs_it(
+    organization, facilities, caplog
+):
     run = CheckRun.objects.create(
         organization=organization,
         as_of=organization.today(),
@@ -96,9 +107,13 @@ def test_task_marks_a_run_that_fails_as_failed_with_its_error(organization, faci
 
     run.refresh_from_db()
     assert run.status == "failed"
-    assert run.error.startswith("ValueError")
+    assert run.error == RUN_ERROR
+    assert run.error == "The run stopped on an error; operators have the details in the logs."
     assert run.finished_at is not None
     assert not run.checks.exists()
+    (record,) = [r for r in caplog.records if r.name == "compliance.tasks"]
+    assert (record.levelname, record.getMessage()) == ("ERROR", f"Check run {run.pk} failed.")
+    assert "not-an-id" in str(record.exc_info[1])  # the detail is in the log, for operators
 
 
 def _die_after_first_chunk(organization):
@@ -126,9 +141,7 @@ def test_a_worker_dying_midrun_leaves_whole_chunks_and_resume_completes_the_run(
     ]
     assert _statuses(organization) == {facilities[0].pk: run.pk, facilities[1].pk: run.pk}
     # Ten minutes without progress: the worker is taken for dead.
-    CheckRun.objects.filter(pk=run.pk).update(
-        progress_at=timezone.now() - datetime.timedelta(minutes=11)
-    )
+    _stall(run)
     out = io.StringIO()
 
     call_command("run_compliance_checks", "--resume", "--chunk-size", "2", stdout=out)
@@ -163,14 +176,150 @@ def test_resume_leaves_a_run_that_moved_within_ten_minutes(organization, facilit
 
 
 @pytest.mark.django_db
-def test_the_task_also_finishes_an_interrupted_run_without_duplicates(organization, facilities):
+def test_the_task_also_finishes_a_stalled_run_without_duplicates(organization, facilities):
     run = _die_after_first_chunk(organization)
+    _stall(run)
 
     execute_check_run.call(run.pk)
 
     run.refresh_from_db()
     assert (run.status, run.checked) == ("finished", 5)
     assert ComplianceCheck.objects.filter(run=run).count() == 5
+
+
+@pytest.mark.django_db
+def test_the_task_leaves_a_running_run_whose_progress_is_recent(organization, facilities):
+    """Another executor (the command's --resume) is on it: executing it too would insert the
+    same checks again."""
+    run = _die_after_first_chunk(organization)
+
+    result = execute_check_run.call(run.pk)
+
+    run.refresh_from_db()
+    assert result == {"run": run.pk, "skipped": True}
+    assert (run.status, run.checked, run.error) == ("running", 2, "")
+    assert ComplianceCheck.objects.filter(run=run).count() == 2
+
+
+class RunsTheTaskOnFirstProgress(io.StringIO):
+    """The command's output, which runs the worker's task for `run_id` when the command
+    reports the progress of its first chunk: the worker picks the run up while the command
+    is executing it."""
+
+    def __init__(self, run_id):
+        super().__init__()
+        self.run_id, self.results = run_id, []
+
+    def write(self, text):
+        if text.startswith("\r") and not self.results:
+            self.results.append(execute_check_run.call(self.run_id))
+        return super().write(text)
+
+
+@pytest.mark.django_db
+def test_resume_and_the_worker_never_execute_the_same_run_at_once(organization, facilities):
+    """A run queued 11 minutes ago (a worker backlog) is taken for stalled by --resume; the
+    worker's task reaches it while the command is executing it, and leaves it alone."""
+    run = create_run(organization=organization, actor=UserFactory(), via="web")
+    CheckRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - 2 * STALE_AFTER)
+    out = RunsTheTaskOnFirstProgress(run.pk)
+
+    call_command("run_compliance_checks", "--resume", "--chunk-size", "2", stdout=out)
+
+    run.refresh_from_db()
+    assert out.results == [{"run": run.pk, "skipped": True}]
+    assert f"Resuming run {run.pk}" in out.getvalue()
+    assert (run.status, run.checked, run.total, run.error) == ("finished", 5, 5, "")
+    per_facility = list(
+        ComplianceCheck.objects.filter(run=run).order_by("facility_id").values_list("facility_id")
+    )
+    assert per_facility == [(f.pk,) for f in facilities]  # one check each
+
+
+@pytest.mark.django_db
+def test_resume_skips_a_run_the_worker_claimed_since_it_was_listed(organization, facilities):
+    """Two runs queued long ago: while --resume executes the first, the worker claims the
+    second (it is running, with recent progress): --resume does not execute it."""
+    actor = UserFactory()
+    first = create_run(organization=organization, actor=actor, via="web")
+    second = create_run(organization=organization, actor=actor, via="web")
+    CheckRun.objects.filter(pk__in=[first.pk, second.pk]).update(
+        created_at=timezone.now() - 2 * STALE_AFTER
+    )
+
+    class ClaimsTheSecond(io.StringIO):
+        def write(self, text):
+            if text.startswith("\r") and second.status == "queued":
+                assert claim_run(second, stale_before=timezone.now() - STALE_AFTER)
+            return super().write(text)
+
+    out = ClaimsTheSecond()
+
+    call_command("run_compliance_checks", "--resume", "--chunk-size", "2", stdout=out)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert f"Run {second.pk} was taken by another executor: skipped." in out.getvalue()
+    assert (first.status, first.checked) == ("finished", 5)
+    assert (second.status, second.checked) == ("running", 0)
+    assert not second.checks.exists()
+
+
+@pytest.mark.django_db
+def test_claim_run_takes_a_queued_or_stalled_run_once(organization, facilities):
+    run = create_run(organization=organization, actor=UserFactory(), via="web")
+    stale_before = timezone.now() - STALE_AFTER
+
+    first, second = (
+        claim_run(run, stale_before=stale_before),
+        claim_run(run, stale_before=stale_before),
+    )
+    _stall(run)
+    third = claim_run(run, stale_before=timezone.now() - STALE_AFTER)
+
+    run.refresh_from_db()
+    assert (first, second, third) == (True, False, True)
+    assert run.status == "running"
+    assert run.progress_at > stale_before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["finished", "failed"])
+def test_claim_run_never_takes_a_finished_or_failed_run(organization, facilities, status):
+    run = create_run(organization=organization, actor=UserFactory(), via="web")
+    CheckRun.objects.filter(pk=run.pk).update(
+        status=status, created_at=timezone.now() - 2 * STALE_AFTER
+    )
+
+    claimed = claim_run(run, stale_before=timezone.now())
+
+    run.refresh_from_db()
+    assert (claimed, run.status) == (False, status)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_run_from_two_connections_at_once_succeeds_once(organization, facilities):
+    """Two executors claim the same queued run at the same moment, each on its own
+    connection: the conditional UPDATE lets exactly one of them have it."""
+    run = create_run(organization=organization, actor=UserFactory(), via="web")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def claim():
+        try:
+            mine = CheckRun.objects.get(pk=run.pk)
+            barrier.wait()
+            results.append(claim_run(mine, stale_before=timezone.now() - STALE_AFTER))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, True]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -81,9 +81,51 @@ def test_bulk_action_checks_the_filtered_list(
     assert "Check this facility" in confirm.content.decode()
     assert confirm.context["count"] == 1
     run = CheckRun.objects.get()
-    assert run.filters == {"facility_ids": [facilities["tx"].pk], "list": filters}
+    assert run.filters == {"list": filters}  # the list's filters, never its facilities' ids
     assert list(run.checks.values_list("facility_id", flat=True)) == [facilities["tx"].pk]
     assert run.status == "finished"
+
+
+@pytest.mark.django_db
+def test_bulk_action_stores_only_the_lists_filters_and_checks_exactly_its_facilities(
+    client, tenancy, facilities, django_capture_on_commit_callbacks
+):
+    """The list's `all` and `default` flags, its page and sort are not filters; the run's
+    filters are resolved again when it executes: the active Californian facilities only."""
+    california = State.objects.get(code="US-CA")
+    filters = {"country": str(california.country_id), "state": str(california.pk)}
+    params = {**filters, "all": "1", "default": "1", "page": "2", "sort": "-facility_name"}
+    client.force_login(tenancy.officer)
+
+    confirm = client.get(_url("run-start", tenancy), params)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("run-start", tenancy), params)
+
+    assert confirm.context["filters"] == filters
+    assert confirm.context["count"] == 2
+    run = CheckRun.objects.get()
+    assert run.filters == {"list": filters}
+    checked = sorted(run.checks.values_list("facility_id", flat=True))
+    assert checked == sorted(f.pk for f in facilities["ca"])  # not Texas, not the closed one
+    assert (run.status, run.total, run.checked) == ("finished", 2, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("flag", ["all", "default"])
+def test_a_list_flag_alone_is_not_a_filter(
+    client, tenancy, facilities, django_capture_on_commit_callbacks, flag
+):
+    client.force_login(tenancy.officer)
+
+    confirm = client.get(_url("run-start", tenancy), {flag: "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("run-start", tenancy), {flag: "1"})
+
+    assert confirm.context["filters"] == {}
+    assert "The organization has 3 active facilities." in confirm.content.decode()
+    run = CheckRun.objects.get()
+    assert run.filters == {}
+    assert run.checks.count() == 3
 
 
 @pytest.mark.django_db
@@ -186,6 +228,37 @@ def test_progress_endpoint_reports_a_half_done_run(client, tenancy, facilities):
 
 
 @pytest.mark.django_db
+def test_a_failed_run_shows_members_a_generic_error_never_the_exception(
+    client, tenancy, facilities
+):
+    """Even a run that failed before the error was made generic, with the exception's text
+    stored, shows only the generic message."""
+    raw = 'IntegrityError: duplicate key value violates unique constraint "check_unique"'
+    run = create_run(organization=tenancy.organization, actor=tenancy.officer, via="web")
+    CheckRun.objects.filter(pk=run.pk).update(status="failed", error=raw)
+    client.force_login(tenancy.viewer)
+
+    page = client.get(_url("run-detail", tenancy, pk=run.pk)).content.decode()
+    data = client.get(_url("run-progress", tenancy, pk=run.pk)).json()
+
+    generic = "The run stopped on an error; operators have the details in the logs."
+    assert (data["status"], data["done"], data["error"]) == ("failed", True, generic)
+    assert f'<p class="form-errors">{generic}</p>' in page
+    assert "IntegrityError" not in page
+    assert "check_unique" not in page
+
+
+@pytest.mark.django_db
+def test_an_unfailed_run_reports_no_error(client, tenancy, facilities):
+    run = create_run(organization=tenancy.organization, actor=tenancy.officer, via="web")
+    client.force_login(tenancy.viewer)
+
+    data = client.get(_url("run-progress", tenancy, pk=run.pk)).json()
+
+    assert data["error"] == ""
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["run-detail", "run-progress"])
 def test_run_of_another_organization_answers_404(client, tenancy, name):
     other = FacilityFactory(organization=tenancy.other_organization)
@@ -253,3 +326,13 @@ def test_progress_script_marks_its_requests_as_background_polls():
 
     assert '"X-Background-Poll": "1"' in script
     assert "2000" in script
+
+
+def test_progress_script_stops_polling_once_redirected_to_the_login_page():
+    script = Path(settings.BASE_DIR, "static", "js", "run_progress.js").read_text()
+
+    assert "response.redirected" in script
+    assert (
+        'data-field="stopped"'
+        in Path(settings.BASE_DIR, "templates", "compliance", "run_detail.html").read_text()
+    )

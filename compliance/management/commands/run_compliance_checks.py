@@ -6,12 +6,17 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from compliance.engine import CheckRequestError, create_run, execute_run, facilities_to_check
+from compliance.engine import (
+    STALE_AFTER,
+    CheckRequestError,
+    claim_run,
+    create_run,
+    execute_run,
+    facilities_to_check,
+)
 from compliance.models import CheckRun
 from facilities.actors import command_actor
 from facilities.models import Organization
-
-STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 class Command(BaseCommand):
@@ -20,7 +25,8 @@ class Command(BaseCommand):
         "rules, writing one immutable check per facility. Without filters, every active "
         "facility of every active organization is checked as of each organization's today. "
         "--resume instead finishes every unfinished run whose progress has not moved for 10 "
-        "minutes, without duplicating the checks it already wrote."
+        "minutes, without duplicating the checks it already wrote; a run is claimed before it "
+        "is executed, so one that a worker took meanwhile is skipped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +59,9 @@ class Command(BaseCommand):
             if not runs:
                 self.stdout.write("No stalled runs to resume.")
             for run in runs:
+                if not claim_run(run, stale_before=timezone.now() - STALE_AFTER):
+                    self.stdout.write(f"Run {run.pk} was taken by another executor: skipped.")
+                    continue
                 self.stdout.write(
                     f"Resuming run {run.pk} ({run.organization}, {run.checked}/{run.total})."
                 )
@@ -88,6 +97,11 @@ class Command(BaseCommand):
             except CheckRequestError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(f"{organization}: checking {run.total} facilities as of {run.as_of}.")
+            # The claim stamps the run's progress, so that --resume elsewhere does not take it
+            # for stalled before its first chunk.
+            if not claim_run(run, stale_before=timezone.now() - STALE_AFTER):
+                self.stdout.write(f"Run {run.pk} was taken by another executor: skipped.")
+                continue
             self._execute(run, chunk_size)
 
     def _stalled_runs(self) -> Iterator[CheckRun]:
