@@ -3,10 +3,13 @@ newest first, with the field differences of each row (DESIGN.md §9).
 
 The log is one `UNION ALL` of small `.values()` querysets, one per history table (scoped by the
 table's `organization_id` column; the organization's own rows by its id) and one of check runs,
-ordered by date then id. A page reads one slice of it, then the rows of that slice: per kind of
-row, the history rows with their users and the id of each row's predecessor, and the
-predecessors themselves, so that the differences are computed in Python. The number of queries
-depends on the kinds of rows on the page, never on the number of rows.
+ordered by date then id. Pages are read by keyset, not by offset: a page starts after a cursor
+(the date, id and kind of the last row of the page before), applied to each part of the union,
+and on PostgreSQL each part is itself ordered and limited to one page, so an old page costs what
+the first does. A page then reads the rows of its slice: per kind of row, the history rows with
+their users and the id of each row's predecessor, and the predecessors themselves, so that the
+differences are computed in Python. The number of queries depends on the kinds of rows on the
+page, never on the number of rows.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models
 from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -25,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.models import CheckRun
 from facilities.actors import SYSTEM_USERNAME
+from facilities.exports import spreadsheet_safe
 from facilities.history import TrackedModel
 from facilities.models import Membership, Organization, User
 from facilities.selectors import HistoryEntry, history_entries, readable_history
@@ -32,6 +36,10 @@ from facilities.selectors import HistoryEntry, history_entries, readable_history
 CHECK_RUN = "checkrun"
 ACTIONS = {"created": "+", "changed": "~", "deleted": "-"}
 RUN = "run"
+# The log's order: newest first; then, within one instant, the highest row id; then the kind.
+LOG_ORDER = ("-log_when", "-log_row", "log_kind")
+# Row ids are bigint at most: a longer number in a cursor is not one of ours.
+MAX_ROW_DIGITS = 18
 # Rows read and enriched at a time by the CSV export.
 EXPORT_CHUNK = 500
 
@@ -80,6 +88,39 @@ class AuditFilters:
     end: datetime.datetime | None = None
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the log starts: right after the row (`when`, `row`, `kind`) in the log's
+    order. Written into links as text (`str`), read back by `parse`."""
+
+    when: datetime.datetime
+    row: int
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.when.astimezone(datetime.UTC).isoformat()}~{self.row}~{self.kind}"
+
+    @classmethod
+    def parse(cls, value: str) -> Cursor | None:
+        """The cursor written by `str`, or None for anything else (a hand-edited link reads
+        the newest page)."""
+        parts = value.split("~")
+        if len(parts) != 3:
+            return None
+        when_text, row_text, kind = parts
+        kinds = {model_key(model) for model in tracked_models()} | {CHECK_RUN}
+        if not (row_text.isdigit() and len(row_text) <= MAX_ROW_DIGITS) or kind not in kinds:
+            return None
+        try:
+            when = datetime.datetime.fromisoformat(when_text)
+            if when.tzinfo is None:
+                return None
+            when = when.astimezone(datetime.UTC)
+        except (ValueError, OverflowError):  # OverflowError: year 1 east of UTC, in UTC
+            return None
+        return cls(when=when, row=int(row_text), kind=kind)
+
+
 def _scoped_history(model: type[TrackedModel], organization: Organization) -> QuerySet[Any]:
     history: QuerySet[Any] = model.history.all()  # type: ignore[attr-defined]
     if model is Organization:
@@ -104,10 +145,37 @@ def _dated(queryset: QuerySet[Any], field: str, filters: AuditFilters) -> QueryS
     return queryset
 
 
-def audit_rows(organization: Organization, filters: AuditFilters) -> QuerySet[Any]:
-    """The log's rows as `{log_kind, log_row, log_when}`, newest first, filtered: one query,
-    ready to be sliced (a page) or iterated (an export)."""
-    parts: list[QuerySet[Any]] = []
+def _older_than(
+    queryset: QuerySet[Any], kind: str, row: str, when: str, cursor: Cursor | None
+) -> QuerySet[Any]:
+    # The rows after `cursor` in LOG_ORDER. The kind is constant within one part, so the
+    # kind's tiebreak decides in Python whether this part's row of the same id and instant
+    # comes after the cursor's.
+    if cursor is None:
+        return queryset
+    same_instant = Q(**{when: cursor.when})
+    if kind > cursor.kind:
+        same_instant &= Q(**{f"{row}__lte": cursor.row})
+    else:
+        same_instant &= Q(**{f"{row}__lt": cursor.row})
+    return queryset.filter(Q(**{f"{when}__lt": cursor.when}) | same_instant)
+
+
+def audit_rows(
+    organization: Organization,
+    filters: AuditFilters,
+    *,
+    before: Cursor | None = None,
+    limit: int | None = None,
+) -> QuerySet[Any]:
+    """The log's rows as `{log_kind, log_row, log_when}`, newest first, filtered, after
+    `before` if given: one query, ready to be sliced (a page) or iterated (an export).
+
+    With `limit`, each part of the union is read in order and cut at `limit` rows where the
+    database allows it (PostgreSQL; not SQLite), so the union sorts at most `limit` rows per
+    part; the caller still slices the result to `limit`.
+    """
+    parts: list[tuple[QuerySet[Any], str, str, str]] = []
     if filters.action != RUN:
         for model in tracked_models():
             key = model_key(model)
@@ -118,17 +186,27 @@ def audit_rows(organization: Organization, filters: AuditFilters) -> QuerySet[An
                 history = history.filter(history_user=filters.user)
             if filters.action:
                 history = history.filter(history_type=ACTIONS[filters.action])
-            parts.append(_row_values(history, key, "history_id", "history_date"))
+            parts.append((history, key, "history_id", "history_date"))
     if filters.action in ("", RUN) and filters.model in ("", CHECK_RUN):
         runs = _dated(CheckRun.objects.filter(organization=organization), "created_at", filters)
         if filters.user is not None:
             runs = runs.filter(actor=filters.user)
-        parts.append(_row_values(runs, CHECK_RUN, "id", "created_at"))
+        parts.append((runs, CHECK_RUN, "id", "created_at"))
     if not parts:
         return _row_values(CheckRun.objects.none(), CHECK_RUN, "id", "created_at")
-    first, *others = parts
+    values = [
+        _row_values(_older_than(queryset, kind, row, when, before), kind, row, when)
+        for queryset, kind, row, when in parts
+    ]
+    cut = (
+        limit is not None
+        and connections[values[0].db].features.supports_slicing_ordering_in_compound
+    )
+    if cut and len(values) > 1:
+        values = [part.order_by(*LOG_ORDER)[:limit] for part in values]
+    first, *others = values
     combined = first.union(*others, all=True) if others else first
-    return combined.order_by("-log_when", "-log_row", "log_kind")
+    return combined.order_by(*LOG_ORDER)
 
 
 # --- The rows, as an officer reads them -----------------------------------------------------
@@ -218,23 +296,34 @@ def audit_entries(rows: Sequence[dict[str, Any]]) -> list[HistoryEntry]:
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[HistoryEntry]
-    number: int
-    has_previous: bool
+    has_previous: bool  # newer entries exist: the page started after a cursor
     has_next: bool
+    next_cursor: str  # where the older page starts; "" on the oldest page
 
 
 def audit_page(
-    organization: Organization, filters: AuditFilters, *, number: int, per_page: int = 50
+    organization: Organization,
+    filters: AuditFilters,
+    *,
+    before: Cursor | None = None,
+    per_page: int = 50,
 ) -> AuditPage:
-    """One page of the log. One more row than shown is read to know whether a next page
-    exists, so no count of a large log is ever taken."""
-    offset = (number - 1) * per_page
-    rows = list(audit_rows(organization, filters)[offset : offset + per_page + 1])
+    """The page of the log after `before` (the newest page without it). One more row than
+    shown is read to know whether an older page exists, so no count of a large log is ever
+    taken, and no offset: an old page reads no more rows than the first."""
+    limit = per_page + 1
+    rows = list(audit_rows(organization, filters, before=before, limit=limit)[:limit])
+    shown, has_next = rows[:per_page], len(rows) > per_page
+    last = shown[-1] if has_next else None
     return AuditPage(
-        entries=audit_entries(rows[:per_page]),
-        number=number,
-        has_previous=number > 1,
-        has_next=len(rows) > per_page,
+        entries=audit_entries(shown),
+        has_previous=before is not None,
+        has_next=has_next,
+        next_cursor=(
+            str(Cursor(when=last["log_when"], row=last["log_row"], kind=last["log_kind"]))
+            if last is not None
+            else ""
+        ),
     )
 
 
@@ -269,11 +358,6 @@ EXPORT_HEADER = (
 )
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell that starts like a formula: neutralise it.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_row(entry: HistoryEntry, time_zone: datetime.tzinfo) -> list[str]:
     """One CSV row: the date in the organization's time zone, who, what, why, and each
     difference as `field: old → new`."""
@@ -286,4 +370,4 @@ def export_row(entry: HistoryEntry, time_zone: datetime.tzinfo) -> list[str]:
         entry.reason,
         changes,
     ]
-    return [_cell(value) for value in values]
+    return [spreadsheet_safe(value) for value in values]

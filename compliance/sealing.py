@@ -413,6 +413,9 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, report: Report | None = None) -> Ve
         chain = hashlib.sha256(audit_seal.previous_digest.encode())
         chain.update(seal_header(audit_seal))
         row_problems: list[str] = []
+        # Kept apart from `row_problems`: a table already broken by an earlier seal has its
+        # message suppressed, but its rows still explain this seal's digest mismatch.
+        rows_differ = False
         for table, meta in sorted(audit_seal.tables.items()):
             after_id, last_id = int(meta["after_id"]), int(meta["last_id"])
             expected_after = int(heads.get(table, {"last_id": 0})["last_id"])
@@ -448,13 +451,14 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, report: Report | None = None) -> Ve
                 feed,
             )
             result.rows += counted[0]
+            rows_differ = rows_differ or problem is not None
             if problem and table not in broken:
                 row_problems.append(problem)
                 broken.add(table)
         digest_matches = chain.hexdigest() == audit_seal.digest
-        if row_problems and not digest_matches:
+        if rows_differ and not digest_matches:
             result.problems.extend(row_problems)
-        elif row_problems:
+        elif rows_differ:
             result.problems.append(
                 f"Seal #{sequence}: its row index was altered (the rows match its digest)."
             )

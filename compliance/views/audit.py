@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -32,6 +33,11 @@ from facilities.access import OrganizationMixin, Role
 from facilities.models import Organization, User
 
 PER_PAGE = 50
+# The days a date filter accepts: midnight of any of them, and of the day after the last, is an
+# instant in every time zone (midnight of year 1 east of UTC, or of the day after 9999-12-31,
+# is not one that Python can represent).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(9998, 12, 31)
 
 
 # --- One object's history --------------------------------------------------------------------
@@ -96,6 +102,15 @@ class AttestationHistoryView(ObjectHistoryView):
 # --- The organization's audit log -------------------------------------------------------------
 
 
+def validate_log_day(value: datetime.date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+
+
 class AuditLogFilterForm(forms.Form):
     """The log's filters. Dates are days of the organization's time zone; a value that is not
     valid (an unknown user or model, a malformed date) is an error at its field."""
@@ -116,10 +131,20 @@ class AuditLogFilterForm(forms.Form):
         ],
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[validate_log_day],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=[validate_log_day],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -154,11 +179,6 @@ class AuditLogFilterForm(forms.Form):
         )
 
 
-def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
-
-
 class _Echo:
     """A file-like object whose `write` hands back the line, for streaming csv.writer output."""
 
@@ -168,7 +188,8 @@ class _Echo:
 
 class AuditLogView(OrganizationMixin, TemplateResponseMixin, ContextMixin, View):
     """`/o/<org>/audit/`: every change to the organization's records and every check run,
-    newest first, filtered and paginated; `?_export=csv` streams the whole filtered log."""
+    newest first, filtered and paginated by keyset (`?before=<cursor>` from the page's "Older
+    entries" link); `?_export=csv` streams the whole filtered log."""
 
     required_role = Role.OFFICER
     template_name = "compliance/audit_log.html"
@@ -184,7 +205,10 @@ class AuditLogView(OrganizationMixin, TemplateResponseMixin, ContextMixin, View)
         if request.GET.get("_export") == "csv":
             return self.export(filters)
         page = audit_log.audit_page(
-            self.organization, filters, number=_page_number(request), per_page=PER_PAGE
+            self.organization,
+            filters,
+            before=audit_log.Cursor.parse(request.GET.get("before", "")),
+            per_page=PER_PAGE,
         )
         return self.render_to_response(self.get_context_data(form=form, page=page))
 

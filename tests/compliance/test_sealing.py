@@ -150,6 +150,24 @@ def test_verify_names_an_edited_row(trail, actor, append_only_bypassed):
 
 
 @pytest.mark.django_db
+def test_verify_names_the_first_edited_row_and_blames_no_seal_when_rows_differ_in_two_seals(
+    trail, actor, append_only_bypassed
+):
+    _seal(actor, max_rows=2)  # seal #1 holds the first two rows, seal #2 the third
+    first, _, third = _history_ids()
+
+    with append_only_bypassed():
+        _execute("UPDATE {} SET name = 'Forged' WHERE history_id IN (%s, %s)", first, third)
+
+    result = sealing.verify()
+    assert result.problems == [f"{ORGANIZATIONS}: row {first} was edited (sealed in #1)."]
+    assert _verify_fails() == (
+        f"Audit trail verification FAILED: 1 problem(s); first: {ORGANIZATIONS}: row {first} "
+        "was edited (sealed in #1)."
+    )
+
+
+@pytest.mark.django_db
 def test_verify_names_the_newest_row_deleted(trail, actor, append_only_bypassed):
     _seal(actor)
     newest = _history_ids()[-1]

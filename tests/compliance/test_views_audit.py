@@ -3,20 +3,25 @@ organization's audit log with its filters, pages and CSV export (issue 6, item 4
 
 import csv
 import datetime
+import html
 import io
+import re
 import zoneinfo
+from urllib.parse import parse_qs
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from compliance import audit_log
 from compliance import services as compliance_services
 from compliance.engine import run_checks
 from facilities import services
 from facilities.history import bulk_create_tracked, bulk_update_tracked, save_tracked
-from facilities.models import Facility, Membership
+from facilities.models import Facility, FacilityLicense, Membership
 from facilities.selectors import FieldChange
 from tests.factories import AccreditationFactory, FacilityFactory, FacilityLicenseFactory
 from tests.factories.compliance import AttestationFactory
@@ -311,6 +316,58 @@ def test_audit_log_bad_filter_values_are_errors_and_list_nothing(client, tenancy
     assert "Some filters are not valid, so no row is listed." in response.content.decode()
 
 
+@pytest.fixture
+def kolkata(tenancy):
+    """Acme moved east of UTC: midnight of 1 January of year 1 there is before year 1 in UTC."""
+    tenancy.organization.time_zone = "Asia/Kolkata"
+    save_tracked(tenancy.organization, actor=tenancy.admin, reason="test: arrange")
+    return tenancy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"date_to": "9999-12-31"}, "date_to"),
+        ({"date_from": "0001-01-01"}, "date_from"),
+        ({"date_from": "1899-12-31", "date_to": "2026-03-01"}, "date_from"),
+    ],
+)
+def test_audit_log_dates_outside_the_bounds_are_field_errors(client, kolkata, query, field):
+    client.force_login(kolkata.officer)
+
+    response = client.get(_url("audit-log", kolkata), query)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        field: ["Choose a date between 1900-01-01 and 9998-12-31."]
+    }
+    assert response.context["page"] is None
+    content = response.content.decode()
+    assert "Choose a date between 1900-01-01 and 9998-12-31." in content
+    assert "Some filters are not valid, so no row is listed." in content
+
+
+@pytest.mark.django_db
+def test_audit_log_accepts_the_first_and_last_days_east_of_utc(client, kolkata):
+    client.force_login(kolkata.officer)
+    everything = client.get(_url("audit-log", kolkata)).context["page"].entries
+
+    response = client.get(
+        _url("audit-log", kolkata), {"date_from": "1900-01-01", "date_to": "9998-12-31"}
+    )
+
+    assert response.context["form"].errors == {}
+    assert _summary(response.context["page"].entries) == _summary(everything)
+    assert (
+        "Organization: Acme Health",
+        "changed",
+        "Admin Acme",
+        "test: arrange",
+        [FieldChange("Time zone", "America/New_York", "Asia/Kolkata")],
+    ) in _summary(everything)
+
+
 @pytest.mark.django_db
 def test_audit_log_refuses_a_user_of_another_organization_as_a_filter(client, tenancy):
     FacilityFactory(organization=tenancy.other_organization)
@@ -322,8 +379,15 @@ def test_audit_log_refuses_a_user_of_another_organization_as_a_filter(client, te
     assert response.context["page"] is None
 
 
+def _link(response, rel):
+    """The query of the page's pagination link `rel`, parsed."""
+    found = re.search(rf'href="\?([^"]*)" rel="{rel}"', response.content.decode())
+    assert found, f"no {rel} link"
+    return parse_qs(html.unescape(found.group(1)), keep_blank_values=True)
+
+
 @pytest.mark.django_db
-def test_audit_log_pages_hold_fifty_rows_and_link_older_ones(client, tenancy):
+def test_audit_log_pages_hold_fifty_rows_and_link_older_ones_by_cursor(client, tenancy):
     facility = FacilityFactory(organization=tenancy.organization)
     for beds in range(1, 61):
         services.facility_update(
@@ -332,16 +396,112 @@ def test_audit_log_pages_hold_fifty_rows_and_link_older_ones(client, tenancy):
     client.force_login(tenancy.officer)
 
     first = client.get(_url("audit-log", tenancy), {"model": "facility"})
-    second = client.get(_url("audit-log", tenancy), {"model": "facility", "page": "2"})
-    garbage = client.get(_url("audit-log", tenancy), {"model": "facility", "page": "x"})
+    older_link = _link(first, "next")
+    second = client.get(_url("audit-log", tenancy), older_link)
 
     page, older = first.context["page"], second.context["page"]
     assert (len(page.entries), page.has_previous, page.has_next) == (50, False, True)
     assert page.entries[0].changes == [FieldChange("Beds", "59", "60")]
+    assert page.entries[-1].changes == [FieldChange("Beds", "10", "11")]
+    assert older_link == {"model": ["facility"], "before": [page.next_cursor]}
     assert (len(older.entries), older.has_previous, older.has_next) == (11, True, False)
+    assert older.entries[0].changes == [FieldChange("Beds", "9", "10")]
     assert older.entries[-1].action == "created"
-    assert "page=2" in first.content.decode()
-    assert garbage.context["page"].number == 1
+    assert older.next_cursor == ""
+    assert _link(second, "first") == {"model": ["facility"]}
+    assert "Older entries →" in first.content.decode()
+    assert 'rel="first"' not in first.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "before",
+    [
+        "x",
+        "2026-01-01T00:00:00~1~facility",  # no offset
+        "2026-01-01T00:00:00+00:00~1~nosuchmodel",
+        "2026-01-01T00:00:00+00:00~99999999999999999999~facility",
+        "0001-01-01T00:00:00+05:30~1~facility",  # before year 1 in UTC
+        "2026-01-01T00:00:00+00:00~-1~facility",
+    ],
+)
+def test_audit_log_a_cursor_not_written_by_the_log_reads_the_newest_page(client, tenancy, before):
+    facility = FacilityFactory(organization=tenancy.organization)
+    services.facility_update(
+        actor=tenancy.officer, facility=facility, data={"bed_count": 7}, via="web"
+    )
+    client.force_login(tenancy.officer)
+
+    response = client.get(_url("audit-log", tenancy), {"model": "facility", "before": before})
+
+    page = response.context["page"]
+    assert (page.has_previous, page.has_next) == (False, False)
+    assert [(e.action, e.changes) for e in page.entries] == [
+        ("changed", [FieldChange("Beds", "120", "7")]),
+        ("created", []),
+    ]
+
+
+def _history_ids_from(start, *models):
+    """The next history rows of `models` get ids start + 1, start + 2, ...: rows of different
+    kinds with the same id, to tie on the log's second sort key."""
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model.history.model._meta.db_table
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'history_id'), %s)", [table, start]
+            )
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="ties history ids through PostgreSQL's sequences",
+)
+@pytest.mark.django_db
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5])
+def test_audit_log_cursor_pages_repeat_and_skip_no_row_when_rows_tie(tenancy, per_page):
+    utc = zoneinfo.ZoneInfo("UTC")
+    instant = datetime.datetime(2026, 3, 1, 12, tzinfo=utc)
+    _history_ids_from(5000, Facility, FacilityLicense)
+    facility = FacilityFactory.build(organization=tenancy.organization)
+    facility._history_date = instant
+    save_tracked(facility, actor=tenancy.officer, reason="test: arrange")
+    license = FacilityLicenseFactory.build(facility=facility)
+    license._history_date = instant
+    save_tracked(license, actor=tenancy.officer, reason="test: arrange")
+    for n in range(1, 4):
+        facility._history_date = license._history_date = instant
+        services.facility_update(
+            actor=tenancy.officer, facility=facility, data={"bed_count": n}, via="web"
+        )
+        _edit_license(tenancy, license, datetime.date(2027, n, 1))
+    organization, filters = tenancy.organization, audit_log.AuditFilters()
+    everything = list(audit_log.audit_rows(organization, filters))
+    tied = [(row["log_kind"], row["log_row"]) for row in everything if row["log_when"] == instant]
+    assert tied == [
+        ("facility", 5004),
+        ("facilitylicense", 5004),
+        ("facility", 5003),
+        ("facilitylicense", 5003),
+        ("facility", 5002),
+        ("facilitylicense", 5002),
+        ("facility", 5001),
+        ("facilitylicense", 5001),
+    ]
+
+    walked, pages, before = [], [], None
+    while True:
+        page = audit_log.audit_page(organization, filters, before=before, per_page=per_page)
+        walked.extend(page.entries)
+        pages.append((page.has_previous, page.has_next))
+        if not page.has_next:
+            break
+        before = audit_log.Cursor.parse(page.next_cursor)
+
+    assert _summary(walked) == _summary(audit_log.audit_entries(everything))
+    assert [e.when for e in walked] == [row["log_when"] for row in everything]
+    count = -(-len(everything) // per_page)
+    assert pages == [(n > 0, n < count - 1) for n in range(count)]
 
 
 @pytest.mark.django_db
@@ -460,6 +620,32 @@ def _activity(tenancy, count, evidence_root):
         [tenancy.organization], ["name"], actor=tenancy.admin, reason="admin: change"
     )
     run_checks(Facility.objects.filter(pk=template.pk), actor=tenancy.officer, via="web")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [60, 200])
+def test_audit_log_older_page_runs_the_same_queries_without_offset(
+    client, tenancy, evidence_root, count
+):
+    _activity(tenancy, count, evidence_root)
+    client.force_login(tenancy.officer)
+    cursor = client.get(_url("audit-log", tenancy)).context["page"].next_cursor
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url("audit-log", tenancy), {"before": cursor})
+
+    # The page after the newest 50 holds facility rows only: session, user, membership (3);
+    # the page of the union (1); the facility rows with their predecessors' ids, and the
+    # predecessors (2); the user filter's choices (1).
+    page = response.context["page"]
+    assert [e.object_label.split(":")[0] for e in page.entries] == ["Facility"] * 50
+    assert page.has_previous is True
+    assert len(queries) == 7, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+    [union] = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+    assert "OFFSET" not in union
+    # On PostgreSQL every part of the union is cut at one page and a row, and so is the whole.
+    parts_cut = connection.features.supports_slicing_ordering_in_compound
+    assert union.count("LIMIT 51") == (union.count("UNION ALL") + 2 if parts_cut else 1)
 
 
 @pytest.mark.django_db
