@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from compliance.engine import create_run, execute_run
@@ -137,7 +138,12 @@ def test_progress_page_follows_a_run_to_the_end_by_polling(page, transactional_d
     page.goto(f"/o/lonestar/runs/{run.pk}/")
     expect(page.locator('[data-field="status_label"]')).to_have_text("Running")
     expect(page.locator('[data-field="checked"]')).to_have_text("2")
-    execute_check_run.call(run.pk)  # the worker (or --resume) finishes it
+    # Ten minutes without progress: the run is stalled, and a worker (or --resume) may claim and
+    # finish it.
+    CheckRun.objects.filter(pk=run.pk).update(
+        progress_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    execute_check_run.call(run.pk)
 
     expect(page.locator('[data-field="status_label"]')).to_have_text("Finished", timeout=10_000)
     expect(page.locator('[data-field="checked"]')).to_have_text("3")
