@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -215,6 +216,28 @@ def _deadline(
     )
 
 
+# What every deadline says of its facility, read with each record (never a query per row);
+# an organization-wide attestation has none.
+FACILITY_COLUMNS = (
+    "facility_id",
+    "facility__facility_name",
+    "facility__country__code",
+    "facility__state__code",
+    "facility__facility_type",
+)
+
+
+def _facility_fields(values: Sequence[Any]) -> dict[str, Any]:
+    facility_id, name, country, state, facility_type = values
+    return {
+        "facility_id": facility_id,
+        "facility_name": name or "",
+        "country_code": country or "",
+        "state_code": state or "",
+        "facility_type": facility_type or "",
+    }
+
+
 def _license_deadlines(organization: Organization, today: datetime.date) -> list[Deadline]:
     # Query 1: the organization's overrides. Query 2: its current licences with their facility.
     overrides = dict(
@@ -237,45 +260,25 @@ def _license_deadlines(organization: Organization, today: datetime.date) -> list
             "expiry_date",
             "renewal_filed_on",
             "responsible_id",
-            "facility_id",
-            "facility__facility_name",
-            "facility__country__code",
-            "facility__state__code",
-            "facility__facility_type",
+            *FACILITY_COLUMNS,
         )
     )
     renew_url = _url_for_each("facilities:license-renew", organization)
     deadlines = []
-    for (
-        pk,
-        license_type,
-        number,
-        expires,
-        filed,
-        responsible,
-        facility_id,
-        facility_name,
-        country,
-        state,
-        facility_type,
-    ) in rows:
+    for pk, license_type, number, expires, filed, responsible, *facility in rows:
         entry = license_catalog.get_license_type(license_type)
         name = str(entry.name) if entry else license_type
         deadlines.append(
             _deadline(
                 today=today,
-                expires_on=expires,  # type: ignore[arg-type]  # filtered: not null
+                expires_on=expires,  # filtered: not null
                 lead=license_lead(license_type, overrides),
                 renewal_filed_on=filed,
                 kind=Kind.LICENSE,
                 item_id=pk,
                 title=name,
                 reference=f"{name} {number}".strip(),
-                facility_id=facility_id,
-                facility_name=facility_name,
-                country_code=country,
-                state_code=state,
-                facility_type=facility_type,
+                **_facility_fields(facility),
                 responsible_id=responsible,
                 renew_url=renew_url(pk),
             )
@@ -294,34 +297,19 @@ def _accreditation_deadlines(organization: Organization, today: datetime.date) -
             "certificate_number",
             "expiry_date",
             "responsible_id",
-            "facility_id",
-            "facility__facility_name",
-            "facility__country__code",
-            "facility__state__code",
-            "facility__facility_type",
+            *FACILITY_COLUMNS,
         )
     )
     # A later-expiring accreditation by the same body supersedes an earlier one.
     latest: dict[tuple[int, str], tuple[datetime.date, int]] = {}
-    for pk, body, _number, expires, _responsible, facility_id, *_rest in rows:
+    for pk, body, _number, expires, _responsible, facility_id, *_facility in rows:
         key = (facility_id, body)
         if key not in latest or (expires, pk) > latest[key]:
             latest[key] = (expires, pk)
     edit_url = _url_for_each("facilities:accreditation-edit", organization)
     deadlines = []
-    for (
-        pk,
-        body,
-        number,
-        expires,
-        responsible,
-        facility_id,
-        facility_name,
-        country,
-        state,
-        facility_type,
-    ) in rows:
-        if latest[(facility_id, body)][1] != pk:
+    for pk, body, number, expires, responsible, *facility in rows:
+        if latest[(facility[0], body)][1] != pk:
             continue
         entry = accreditation_catalog.get_accreditation_body(body)
         name = entry.name if entry else body
@@ -334,11 +322,7 @@ def _accreditation_deadlines(organization: Organization, today: datetime.date) -
                 item_id=pk,
                 title=name,
                 reference=f"{name} {number}".strip(),
-                facility_id=facility_id,
-                facility_name=facility_name,
-                country_code=country,
-                state_code=state,
-                facility_type=facility_type,
+                **_facility_fields(facility),
                 responsible_id=responsible,
                 renew_url=edit_url(pk),
             )
@@ -357,28 +341,14 @@ def _attestation_deadlines(organization: Organization, today: datetime.date) -> 
             "outcome",
             "attested_on",
             "valid_until",
-            "facility_id",
-            "facility__facility_name",
-            "facility__country__code",
-            "facility__state__code",
-            "facility__facility_type",
+            *FACILITY_COLUMNS,
         )
     )
     seen: set[tuple[str, int | None]] = set()
     attest_url = reverse("compliance:attestation-create", kwargs={"org": organization.slug})
     deadlines = []
-    for (
-        pk,
-        code,
-        outcome,
-        attested_on,
-        valid_until,
-        facility_id,
-        facility_name,
-        country,
-        state,
-        facility_type,
-    ) in rows:
+    for pk, code, outcome, attested_on, valid_until, *facility in rows:
+        facility_id = facility[0]
         if (code, facility_id) in seen:
             continue  # an older attestation of the same pair
         seen.add((code, facility_id))
@@ -407,11 +377,7 @@ def _attestation_deadlines(organization: Organization, today: datetime.date) -> 
                 item_id=pk,
                 title=title,
                 reference=code,
-                facility_id=facility_id,
-                facility_name=facility_name or "",
-                country_code=country or "",
-                state_code=state or "",
-                facility_type=facility_type or "",
+                **_facility_fields(facility),
                 responsible_id=None,
                 renew_url=f"{attest_url}?{urlencode(query)}",
                 requirement_code=code,
