@@ -357,6 +357,11 @@ def test_zero_day_reminder_failing_on_the_last_valid_day_is_sent_the_next_day(te
 
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@example.com", "officer@example.com"]
     assert license.license_number in mail.outbox[0].body
+    # Sent after the expiry date: the digest says the licence has expired.
+    expired_line = f"Expired: {license.expiry_date.isoformat()}"
+    assert expired_line in mail.outbox[0].body
+    html = mail.outbox[0].alternatives[0].content
+    assert f"{license.expiry_date.isoformat()} (expired)" in html
     assert [(d.recipient.username, [r.window for r in d.reminders]) for d in run.sent] == [
         ("admin", [0]),
         ("officer", [0]),
