@@ -12,7 +12,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from compliance import selectors
-from compliance.models import Attestation, ComplianceCheck, CustomComplianceRule, EvidenceFile
+from compliance.models import (
+    Attestation,
+    CheckRun,
+    ComplianceCheck,
+    CustomComplianceRule,
+    EvidenceFile,
+)
 from facilities.access import Role, current_membership, require_role
 from facilities.models import Organization
 
@@ -45,3 +51,9 @@ def get_rule_for_user(
 ) -> CustomComplianceRule:
     organization = _organization(request, Role.ADMIN if for_write else Role.VIEWER)
     return get_object_or_404(selectors.rules_for(organization), pk=pk)
+
+
+def get_run_for_user(request: HttpRequest, pk: int) -> CheckRun:
+    organization = _organization(request, Role.VIEWER)
+    runs = CheckRun.objects.filter(organization=organization).select_related("actor")
+    return get_object_or_404(runs, pk=pk)

@@ -44,9 +44,7 @@ NEVER_CHECKED = "never"
 Overall = ComplianceCheck.OverallStatus
 STATUS_ORDER = (Overall.COMPLIANT, Overall.PENDING, Overall.NON_COMPLIANT, NEVER_CHECKED)
 STATUS_LABELS: dict[str, Any] = {
-    Overall.COMPLIANT: _("Compliant"),
-    Overall.PENDING: _("Pending"),
-    Overall.NON_COMPLIANT: _("Non-compliant"),
+    **{status: status.label for status in Overall},
     NEVER_CHECKED: _("Never checked"),
 }
 TOP_PROBLEMS = 10

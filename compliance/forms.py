@@ -4,7 +4,9 @@ to the form at its field (`facilities.forms.ServiceErrorsMixin`)."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -14,13 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from compliance import custom_rules, selectors
+from compliance import audit_log, custom_rules, selectors
 from compliance.evidence import check_upload
 from compliance.models import Attestation, CustomComplianceRule
 from compliance.regulations import registry
 from compliance.regulations.framework import HipaaLabel
 from facilities.forms import BLANK_CHOICE, ChosenValueMixin, DateInput, ServiceForm
-from facilities.models import Facility, Organization
+from facilities.models import Facility, Organization, User
 from geography.models import Country, State
 
 # The codes `compliance.evidence.check_upload` gives its refusals: such an error belongs at the
@@ -400,3 +402,89 @@ class CalendarRotateForm(forms.Form):
         max_length=500,
         help_text=_("For example: the address was shared by mistake."),
     )
+
+
+# --- The audit log's filters -----------------------------------------------------------------
+
+# The days a date filter accepts: midnight of any of them, and of the day after the last, is an
+# instant in every time zone (midnight of year 1 east of UTC, or of the day after 9999-12-31,
+# is not one that Python can represent).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(9998, 12, 31)
+
+
+def validate_log_day(value: datetime.date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+
+
+class AuditLogFilterForm(forms.Form):
+    """The log's filters. Dates are days of the organization's time zone; a value that is not
+    valid (an unknown user or model, a malformed date) is an error at its field."""
+
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    model = forms.ChoiceField(label=_("Record type"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("created", _("Created")),
+            ("changed", _("Changed")),
+            ("deleted", _("Deleted")),
+            (audit_log.RUN, _("Check run")),
+        ],
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        validators=[validate_log_day],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        validators=[validate_log_day],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        user_field: Any = self.fields["user"]
+        user_field.queryset = audit_log.audit_users(organization)
+        model_field: Any = self.fields["model"]
+        model_field.choices = [("", _("Any")), *audit_log.model_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned_data
+
+    def filters(self) -> audit_log.AuditFilters:
+        """The cleaned filters, with days turned into instants of the organization's zone."""
+        zone = zoneinfo.ZoneInfo(self.organization.time_zone)
+        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+
+        def midnight(day: datetime.date) -> datetime.datetime:
+            return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+
+        return audit_log.AuditFilters(
+            user=self.cleaned_data.get("user"),
+            model=self.cleaned_data.get("model") or "",
+            action=self.cleaned_data.get("action") or "",
+            start=midnight(start) if start else None,
+            end=midnight(end + datetime.timedelta(days=1)) if end else None,
+        )

@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
-from compliance import engine, services
+from compliance import access, engine, services
 from compliance.models import CheckRun
 from compliance.tasks import RUN_ERROR
 from facilities.access import (
@@ -33,13 +33,6 @@ from facilities.models import Facility, Organization
 RECENT_RUNS = 50
 CHECKS_PER_PAGE = 50
 _STATUSES = ("compliant", "pending", "non_compliant")
-
-
-def _get_run_for_user(request: HttpRequest, pk: int) -> CheckRun:
-    """A run of the organization of the URL, or 404 (another organization's included)."""
-    organization = current_membership(request).organization
-    runs = CheckRun.objects.filter(organization=organization).select_related("actor")
-    return get_object_or_404(runs, pk=pk)
 
 
 def _list_filters(data: QueryDict) -> dict[str, str]:
@@ -128,7 +121,7 @@ class RunDetailView(OrganizationMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        run = _get_run_for_user(self.request, self.kwargs["pk"])
+        run = access.get_run_for_user(self.request, self.kwargs["pk"])
         checks = run.checks.select_related("facility").order_by("facility__facility_name", "pk")
         page = Paginator(checks, CHECKS_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
@@ -146,7 +139,7 @@ class RunDetailView(OrganizationMixin, TemplateView):
 @organization_view()
 def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The run's progress as JSON, polled every 2 seconds by the progress page."""
-    run = _get_run_for_user(request, pk)
+    run = access.get_run_for_user(request, pk)
     response = JsonResponse(progress_data(run))
     response["Cache-Control"] = "no-store"
     return response
