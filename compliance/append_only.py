@@ -1,9 +1,10 @@
 """The audit trail is append-only at the database, not only in the app (DESIGN.md §9).
 
 On PostgreSQL, triggers refuse UPDATE, DELETE and TRUNCATE on every django-simple-history
-table, on compliance checks and on audit seals, and DELETE and TRUNCATE on check runs (whose
-progress is updated while they run). A migration installs them, and a `post_migrate` handler
-(`compliance.apps`) installs them on history tables added later, so no table escapes.
+table, on compliance checks, rules catalogs and audit seals, and DELETE and TRUNCATE on check
+runs (whose progress is updated while they run). A migration installs them, and a
+`post_migrate` handler (`compliance.apps`) installs them on history tables added later, so no
+table escapes.
 
 The only way past them is a session with `session_replication_role = replica`, in which
 ordinary triggers do not fire; only a superuser (or, on PostgreSQL 15+, a role granted
@@ -27,7 +28,11 @@ ROW_TRIGGER = "hims_append_only_row"
 TRUNCATE_TRIGGER = "hims_append_only_truncate"
 
 # Tables that are written once and never changed, besides the history tables.
-APPEND_ONLY_MODELS = ("compliance.ComplianceCheck", "compliance.AuditSeal")
+APPEND_ONLY_MODELS = (
+    "compliance.ComplianceCheck",
+    "compliance.AuditSeal",
+    "compliance.RulesCatalog",
+)
 # Tables whose rows are updated but never deleted.
 NO_DELETE_MODELS = ("compliance.CheckRun",)
 

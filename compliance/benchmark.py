@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance import check_results
 from compliance.engine import create_run, execute_run
 from compliance.models import Attestation, CheckRun, ComplianceCheck
 from compliance.regulations import registry
@@ -237,6 +238,7 @@ def run_naive(organization: Organization, actor: User, facility_ids: list[int]) 
     """One facility at a time: four reads, the rules, one insert."""
     run = create_run(organization=organization, actor=actor, via="benchmark-naive")
     as_of = run.as_of
+    entries = check_results.catalog_entries(run.rules_version)
     for facility_id in facility_ids:
         facility, snapshot = _naive_snapshot(facility_id)
         result = evaluate_facility(snapshot, registry.frameworks_for(facility.country.code), as_of)
@@ -249,7 +251,8 @@ def run_naive(organization: Organization, actor: User, facility_ids: list[int]) 
             checked_at=timezone.now(),
             checked_by=actor,
             rules_version=run.rules_version,
-            results=[r.as_json() for r in result.results],
+            # The stored form the engine writes, without its per-chunk sharing of encodings.
+            results=[check_results.stored_form(r.as_json(), entries) for r in result.results],
             requirements_met=result.requirements_met,
             requirements_pending=result.requirements_pending,
             warnings=result.warnings,
@@ -295,7 +298,7 @@ def run_floor(organization: Organization, actor: User, payloads: list[tuple[Any,
                     "INSERT INTO compliance_compliancecheck (run_id, organization_id, "
                     "facility_id, as_of, overall_status, checked_at, checked_by_id, "
                     "rules_version, results, requirements_met, requirements_pending, warnings, "
-                    "is_current, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+                    "is_current, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
                     "%s::jsonb, %s::jsonb, %s, true, '')",
                     [
                         (

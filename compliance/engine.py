@@ -3,10 +3,14 @@ the code catalog and the organization's custom rules as pure functions of that d
 as-of date, and write the checks of the chunk in one transaction.
 
 Queries per chunk, whatever its size and the number of rules: facilities, licences,
-accreditations, attestations, the checks already written by this run (so an interrupted run
-resumes without duplicates), the insert of the checks and the run's progress; two more for a
-back-dated check (licence and accreditation statuses from history). Custom rules are loaded once
-per run.
+accreditations, attestations, the insert of the checks, the upsert of the facilities' status
+projection and the run's progress; two more for a back-dated check (licence and accreditation
+statuses from history), one fewer (no projection). Once per run: custom rules, the ids to check
+and those already checked by this run (so an interrupted run resumes without duplicates), and
+the rules catalog of the version (recorded by the first run of a version).
+
+A check stores each requirement's result without the catalog's text (compliance.check_results);
+the chunk's checks are written by compliance.check_store.
 """
 
 from __future__ import annotations
@@ -24,21 +28,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance import custom_rules
+from compliance import check_results, check_store, custom_rules
 from compliance.models import (
     Attestation,
     CheckRun,
-    ComplianceCheck,
     CustomComplianceRule,
-    FacilityStatus,
 )
 from compliance.regulations import registry
 from compliance.regulations.evaluation import (
-    FacilityResult,
     RequirementResult,
     Status,
-    evaluate_facility,
-    overall_status,
+    evaluate_results,
+    tally,
 )
 from compliance.regulations.facts import (
     AccreditationFacts,
@@ -258,7 +259,13 @@ def load_snapshots(
                 ),
                 licenses=tuple(licenses[fid]),
                 accreditations=tuple(accreditations[fid]),
-                attestations=organization_wide + tuple(attestations[fid]),
+                # The organization's tuple itself when the facility attested nothing on its
+                # own: the evaluation shares its results between such facilities.
+                attestations=(
+                    organization_wide + tuple(attestations[fid])
+                    if fid in attestations
+                    else organization_wide
+                ),
             )
         )
     return snapshots
@@ -300,39 +307,6 @@ def _custom_results(
             )
         )
     return results
-
-
-JsonCache = dict[int, tuple[RequirementResult, dict[str, Any]]]
-
-
-def _result_json(
-    result: RequirementResult, custom: dict[str, CustomComplianceRule], cache: JsonCache
-) -> dict[str, Any]:
-    """The stored form of a result; a result shared by many facilities is serialised once."""
-    cached = cache.get(id(result))
-    if cached is not None and cached[0] is result:
-        return cached[1]
-    data = _serialise(result, custom)
-    cache[id(result)] = (result, data)
-    return data
-
-
-def _serialise(
-    result: RequirementResult, custom: dict[str, CustomComplianceRule]
-) -> dict[str, Any]:
-    if result.status is Status.NOT_APPLICABLE:
-        # Kept so the check explains why a requirement was not applied, without the bulk.
-        return {
-            "code": result.code,
-            "framework": result.framework,
-            "status": result.status.value,
-            "reason": result.reason,
-        }
-    data = result.as_json()
-    rule = custom.get(result.code)
-    if rule is not None:
-        data["custom_rule"] = {"id": rule.pk, "version": rule.version}
-    return data
 
 
 # --- Running ------------------------------------------------------------------------------------
@@ -412,7 +386,6 @@ def execute_run(
         .select_related("country", "state")
         .order_by("code")
     )
-    custom = {rule.code: rule for rule in rules}
     ids = list(facilities_to_check(organization, run.filters).values_list("id", flat=True))
     done = set(run.checks.values_list("facility_id", flat=True))
     pending = [i for i in ids if i not in done]
@@ -420,7 +393,8 @@ def execute_run(
     # no longer match them (its compliance status changed): it still counts as checked.
     run.status, run.total = CheckRun.Status.RUNNING, len(done) + len(pending)
     run.started_at = run.started_at or timezone.now()
-    run.rules_version = registry.rules_version()
+    # Recorded before any check of the version is written: checks are read with it.
+    run.rules_version = check_results.record_catalog()
     run.checked = len(done)
     run.save(update_fields=["status", "total", "started_at", "rules_version", "checked"])
     notes = (
@@ -434,29 +408,25 @@ def execute_run(
         else ""
     )
     counts: Counter[str] = Counter(run.counts or {})
+    entries = check_results.catalog_entries(run.rules_version)
+    extra = {rule.code: {"custom_rule": {"id": rule.pk, "version": rule.version}} for rule in rules}
     for chunk in batched(pending, chunk_size):
-        json_cache: JsonCache = {}  # per chunk, so memory does not grow with the run
+        encoder = check_store.ResultEncoder(entries, extra)
         with transaction.atomic():
             snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)
-            built = [
-                _build_check(
-                    run,
-                    snapshot,
-                    rules,
-                    custom,
-                    notes,
-                    is_current=not reconstruct,
-                    json_cache=json_cache,
-                )
-                for snapshot in snapshots
-            ]
-            checks = [check for check, _problems in built]
-            # ComplianceCheck is the audit record itself (append-only, not history-tracked).
-            ComplianceCheck.objects.bulk_create(checks)
-            if not reconstruct:
-                _project_statuses(built)
-            counts.update(check.overall_status for check in checks)
-            run.checked += len(checks)
+            rows = [_check_row(run, snapshot, rules, encoder) for snapshot in snapshots]
+            check_store.insert_checks(
+                run_id=run.pk,
+                organization_id=run.organization_id,
+                actor_id=run.actor_id,
+                as_of=run.as_of,
+                rules_version=run.rules_version,
+                is_current=not reconstruct,
+                notes=notes,
+                rows=rows,
+            )
+            counts.update(row.overall_status for row in rows)
+            run.checked += len(rows)
             run.counts = dict(counts)
             run.progress_at = timezone.now()
             run.save(update_fields=["checked", "counts", "progress_at"])
@@ -467,60 +437,28 @@ def execute_run(
     return run
 
 
-def _project_statuses(built: Sequence[tuple[ComplianceCheck, list[str]]]) -> None:
-    """Point each facility's status projection at its new current check: one upsert a chunk.
-    A back-dated check never gets here; the newest current check wins."""
-    FacilityStatus.objects.bulk_create(
-        [
-            FacilityStatus(
-                facility_id=check.facility_id,
-                organization_id=check.organization_id,
-                latest_check=check,
-                overall_status=check.overall_status,
-                as_of=check.as_of,
-                checked_at=check.checked_at,
-                problems=problems,
-            )
-            for check, problems in built
-        ],
-        update_conflicts=True,
-        unique_fields=["facility"],
-        update_fields=["latest_check", "overall_status", "as_of", "checked_at", "problems"],
-    )
-
-
-def _build_check(
+def _check_row(
     run: CheckRun,
     snapshot: FacilitySnapshot,
     rules: Sequence[CustomComplianceRule],
-    custom: dict[str, CustomComplianceRule],
-    notes: str,
-    *,
-    is_current: bool,
-    json_cache: JsonCache,
-) -> tuple[ComplianceCheck, list[str]]:
-    """The check of one facility, and its open problems (for the status projection)."""
+    encoder: check_store.ResultEncoder,
+) -> check_store.CheckRow:
+    """The check of one facility, as the row the chunk inserts."""
     frameworks = registry.frameworks_for(snapshot.facility.country)
-    evaluated = evaluate_facility(snapshot, frameworks, run.as_of)
-    results = evaluated.results + tuple(_custom_results(rules, snapshot, run.as_of))
-    result = FacilityResult(overall=overall_status(results), results=results)
-    check = ComplianceCheck(
-        run=run,
-        organization_id=run.organization_id,
-        facility_id=snapshot.facility.id,
-        as_of=run.as_of,
-        overall_status=result.overall.value,
-        checked_at=timezone.now(),
-        checked_by_id=run.actor_id,
-        rules_version=run.rules_version,
-        results=[_result_json(r, custom, json_cache) for r in result.results],
-        requirements_met=result.requirements_met,
-        requirements_pending=result.requirements_pending,
-        warnings=result.warnings,
-        is_current=is_current,
-        notes=notes,
+    results = evaluate_results(snapshot, frameworks, run.as_of) + tuple(
+        _custom_results(rules, snapshot, run.as_of)
     )
-    return check, result.problems
+    counted = tally(results)
+    return check_store.CheckRow(
+        facility_id=snapshot.facility.id,
+        overall_status=counted.overall.value,
+        checked_at=timezone.now(),
+        results=encoder.encode(results),
+        requirements_met=counted.requirements_met,
+        requirements_pending=counted.requirements_pending,
+        warnings=counted.warnings,
+        problems=counted.problems,
+    )
 
 
 def run_checks(

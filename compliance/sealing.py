@@ -40,7 +40,8 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, models, t
 from django.utils import timezone
 
 from compliance.append_only import history_models
-from compliance.models import AuditSeal, ComplianceCheck
+from compliance.models import AuditSeal, ComplianceCheck, RulesCatalog
+from compliance.regulations import registry
 from facilities.models import User
 
 # pg_try_advisory_lock key: "HIMSSEAL" as a 64-bit integer.
@@ -61,9 +62,10 @@ class SealerBusy(RuntimeError):
 
 
 def sealed_models() -> list[type[models.Model]]:
-    """The tables under seal: every history table and compliance checks, by table name."""
+    """The tables under seal: every history table, compliance checks and the rules catalogs
+    they are read with, by table name."""
     return sorted(
-        [*history_models(apps.get_models()), ComplianceCheck],
+        [*history_models(apps.get_models()), ComplianceCheck, RulesCatalog],
         key=lambda model: model._meta.db_table,
     )
 
@@ -483,4 +485,17 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, report: Report | None = None) -> Ve
         unsealed = rows.filter(**{f"{pk}__gt": head["last_id"]}).count()
         if unsealed:
             result.unsealed[table] = unsealed
+    result.problems.extend(_misnamed_catalogs(using))
     return result
+
+
+def _misnamed_catalogs(using: str) -> list[str]:
+    """Rules catalogs whose text does not hash to the version they are recorded under: checks
+    of that version would be read with rules they were not made with. Sealed or not yet."""
+    catalogs = RulesCatalog.objects.using(using).order_by("pk")
+    rows = catalogs.values_list("pk", "version", "document")
+    return [
+        f"Rules catalog {pk}: its text does not hash to its version {version[:12]}…."
+        for pk, version, document in rows.iterator(chunk_size=1)
+        if registry.version_of(document) != version
+    ]

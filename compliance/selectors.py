@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from compliance import check_results
 from compliance.catalog import catalog_rows
 from compliance.models import (
     Attestation,
@@ -225,11 +226,13 @@ def _requirement_title(code: str) -> str:
     return found[1].title if found else code
 
 
-def _evidence_files(check: ComplianceCheck) -> dict[tuple[str, int], tuple[EvidenceFile, ...]]:
+def _evidence_files(
+    check: ComplianceCheck, results: list[dict[str, Any]]
+) -> dict[tuple[str, int], tuple[EvidenceFile, ...]]:
     """Evidence files of the licences, accreditations and attestations the results used, in
     one query (none when no result names such a record)."""
     ids: dict[str, set[int]] = {"licence": set(), "accreditation": set(), "attestation": set()}
-    for result in check.results:
+    for result in results:
         evidence = result.get("evidence") or {}
         if evidence.get("kind") in ids and evidence.get("id") is not None:
             ids[evidence["kind"]].add(evidence["id"])
@@ -296,7 +299,11 @@ def _result_row(
     can_attest: bool,
 ) -> ResultRow:
     status = result["status"]
-    attestable = can_attest and result.get("attestable") and status != Status.MET
+    attestable = (
+        can_attest
+        and result.get("attestable")
+        and status not in (Status.MET, Status.NOT_APPLICABLE)
+    )
     return ResultRow(
         code=result["code"],
         # Catalog titles are marked in the Django-free catalog and translated where shown.
@@ -320,13 +327,15 @@ def check_report(check: ComplianceCheck, *, can_attest: bool = False) -> CheckRe
     """A check's applicable results grouped by framework (in the catalog's order) with each
     framework's roll-up, and its not-applicable results with their reasons.
 
-    One query at most: the evidence files of the records the results used. `can_attest` adds
-    an "Attest" link to each attestable result that is not met.
+    One query at most: the evidence files of the records the results used (and the catalog of
+    an earlier rules version, read once per process). `can_attest` adds an "Attest" link to
+    each applicable attestable result that is not met.
     """
-    files = _evidence_files(check)
+    results = check_results.full_results(check)
+    files = _evidence_files(check, results)
     grouped: dict[str, list[ResultRow]] = {}
     not_applicable = []
-    for result in check.results:
+    for result in results:
         row = _result_row(result, check, files, can_attest=can_attest)
         if row.status == Status.NOT_APPLICABLE:
             not_applicable.append(row)
@@ -350,7 +359,10 @@ def check_export_rows(check: ComplianceCheck) -> list[dict[str, Any]]:
 
     No query: the evidence column names the record a result used, not its files.
     """
-    rows = [_result_row(result, check, {}, can_attest=False) for result in check.results]
+    rows = [
+        _result_row(result, check, {}, can_attest=False)
+        for result in check_results.full_results(check)
+    ]
     return [
         {
             "framework": row.framework,

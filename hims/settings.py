@@ -113,6 +113,12 @@ else:
     # Send parameters apart from the SQL: psycopg's client-side quoting of large JSON results
     # (the checks) costs more than the whole evaluation of a facility.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # psycopg prepares a statement when asked to (executemany: the engine inserts each chunk of
+    # checks as one INSERT run for hundreds of rows, which planned once is several times
+    # faster), and never on its own: the threshold is out of reach. Turn it off behind a
+    # transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "facilities.User"

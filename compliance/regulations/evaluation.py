@@ -161,6 +161,53 @@ class RequirementResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """A facility's results counted in one pass: what a check stores beside them."""
+
+    overall: Overall
+    requirements_met: list[str]
+    requirements_pending: list[str]
+    warnings: int
+    problems: list[str]
+
+
+def tally(results: Sequence[RequirementResult]) -> Tally:
+    """The overall status, met and pending codes, warnings and problems (the same as the
+    properties of FacilityResult and `overall_status`, in one pass for the engine)."""
+    met: list[str] = []
+    pending: list[str] = []
+    problems: list[str] = []
+    warnings = 0
+    blocking_pending = False
+    for r in results:
+        status = r.status
+        if status is Status.NOT_APPLICABLE:
+            continue
+        if status in MET_STATUSES:
+            met.append(r.code)
+        else:
+            pending.append(r.code)
+        if r.is_warning:
+            warnings += 1
+        if r.is_failure:
+            problems.append(r.code)
+        elif (
+            status is Status.PENDING
+            and r.obligation is Obligation.MANDATORY
+            and r.grade is not Grade.MEMORY
+        ):
+            blocking_pending = True
+    overall = (
+        Overall.NON_COMPLIANT
+        if problems
+        else Overall.PENDING
+        if blocking_pending
+        else Overall.COMPLIANT
+    )
+    return Tally(overall, met, pending, warnings, problems)
+
+
+@dataclass(frozen=True, slots=True)
 class FacilityResult:
     overall: Overall
     results: tuple[RequirementResult, ...]
@@ -690,12 +737,25 @@ def evaluate_facility(
     frameworks: Iterable[Framework],
     as_of: datetime.date,
 ) -> FacilityResult:
-    attestations = attestation_index(snapshot)
-    results = tuple(
-        na_result or _evaluate_applicable(requirement, framework, snapshot, as_of, attestations)
-        for framework, requirement, na_result in _plan(tuple(frameworks), snapshot, as_of)
-    )
+    results = evaluate_results(snapshot, frameworks, as_of)
     return FacilityResult(overall=overall_status(results), results=results)
+
+
+def evaluate_results(
+    snapshot: FacilitySnapshot,
+    frameworks: Iterable[Framework],
+    as_of: datetime.date,
+) -> tuple[RequirementResult, ...]:
+    """Every requirement of the frameworks evaluated for the facility, in catalog order."""
+    steps, attestations = _steps(tuple(frameworks), snapshot, as_of)
+    results = []
+    for framework, requirement, known in steps:
+        if known is None:
+            if attestations is None:
+                attestations = attestation_index(snapshot)
+            known = _evaluate_applicable(requirement, framework, snapshot, as_of, attestations)
+        results.append(known)
+    return tuple(results)
 
 
 # Whether a requirement applies depends only on a facility's profile (jurisdiction, type,
@@ -706,18 +766,34 @@ _PLANS: dict[tuple[Any, ...], tuple[tuple[Framework, ...], tuple[_PlanStep, ...]
 _PLANS_LIMIT = 10_000
 
 
+# By the identity of a frameworks tuple (hashing one hashes the whole catalog it holds).
+_THRESHOLDS: dict[int, tuple[tuple[Framework, ...], tuple[int, ...]]] = {}
+
+
+def _bed_thresholds(frameworks: tuple[Framework, ...]) -> tuple[int, ...]:
+    cached = _THRESHOLDS.get(id(frameworks))
+    if cached is not None and cached[0] is frameworks:
+        return cached[1]
+    thresholds = tuple(
+        sorted(
+            {
+                r.applicability.min_beds
+                for f in frameworks
+                for r in f.requirements
+                if r.applicability.min_beds is not None
+            }
+        )
+    )
+    if len(_THRESHOLDS) >= _PLANS_LIMIT:
+        _THRESHOLDS.clear()
+    _THRESHOLDS[id(frameworks)] = (frameworks, thresholds)
+    return thresholds
+
+
 def _profile(
     frameworks: tuple[Framework, ...], snapshot: FacilitySnapshot, as_of: datetime.date
 ) -> tuple[Any, ...]:
     facility = snapshot.facility
-    thresholds = sorted(
-        {
-            r.applicability.min_beds
-            for f in frameworks
-            for r in f.requirements
-            if r.applicability.min_beds is not None
-        }
-    )
     return (
         tuple(id(f) for f in frameworks),
         as_of,
@@ -726,7 +802,7 @@ def _profile(
         facility.facility_type,
         facility.ownership,
         facility.services,
-        tuple(facility.bed_count >= t for t in thresholds),
+        tuple(facility.bed_count >= t for t in _bed_thresholds(frameworks)),
         frozenset(a.body for a in snapshot.accreditations),
     )
 
@@ -757,3 +833,47 @@ def _plan(
         _PLANS.clear()
     _PLANS[key] = (frameworks, tuple(steps))
     return _PLANS[key][1]
+
+
+# Facilities of an organization that attested nothing on their own read the same attestations
+# (the organization's, one tuple shared by every snapshot of a chunk): for them, requirements
+# met by attestation alone have the same result for every facility of a profile, fixed in the
+# steps once, and only licences, accreditations and identifiers are evaluated per facility.
+# Each entry holds an organization's attestations: a few profiles per chunk are live at once.
+_SHARED_STEPS_LIMIT = 256
+_SHARED_STEPS: dict[
+    tuple[int, int],
+    tuple[
+        tuple[_PlanStep, ...], tuple[AttestationFacts, ...], tuple[_PlanStep, ...], AttestationIndex
+    ],
+] = {}
+
+
+def _steps(
+    frameworks: tuple[Framework, ...], snapshot: FacilitySnapshot, as_of: datetime.date
+) -> tuple[tuple[_PlanStep, ...], AttestationIndex | None]:
+    """The facility's steps, and its attestations by code when they are shared (else None:
+    built when a step needs them)."""
+    plan = _plan(frameworks, snapshot, as_of)
+    attestations = snapshot.attestations
+    key = (id(plan), id(attestations))
+    cached = _SHARED_STEPS.get(key)
+    if cached is not None and cached[0] is plan and cached[1] is attestations:
+        return cached[2], cached[3]
+    if any(a.facility_id is not None for a in attestations):
+        return plan, None  # the facility's own attestations: nothing to share
+    index = attestation_index(snapshot)
+    steps = tuple(
+        (
+            framework,
+            requirement,
+            known
+            if known is not None or not _attested_only(requirement)
+            else _attested_result(requirement, framework, snapshot, as_of, index),
+        )
+        for framework, requirement, known in plan
+    )
+    if len(_SHARED_STEPS) >= _SHARED_STEPS_LIMIT:
+        _SHARED_STEPS.clear()
+    _SHARED_STEPS[key] = (plan, attestations, steps, index)
+    return steps, index

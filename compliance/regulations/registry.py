@@ -101,9 +101,17 @@ def catalog_document() -> dict[str, Any]:
 
 
 @cache
+def catalog_text() -> str:
+    """The catalog as canonical JSON: sorted keys, no spaces, UTF-8 kept. Checks store their
+    results against it (`compliance.check_results`), so it is recorded once per version."""
+    return json.dumps(catalog_document(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def version_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
 def rules_version() -> str:
     """SHA-256 of the catalog as canonical JSON: identical across processes and machines."""
-    document = json.dumps(
-        catalog_document(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+    return version_of(catalog_text())

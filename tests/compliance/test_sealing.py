@@ -64,9 +64,9 @@ def actor():
 
 @pytest.fixture
 def trail(db):
-    """History rows of three organizations, a facility and a licence, and one check. (The
-    tables' name order differs from the key order of a jsonb document: the seal must not
-    depend on it.)"""
+    """History rows of three organizations, a facility and a licence, one check and the rules
+    catalog it is read with: 7 rows. (The tables' name order differs from the key order of a
+    jsonb document: the seal must not depend on it.)"""
     organizations = [OrganizationFactory(name=f"Org {n}", slug=f"org-{n}") for n in range(3)]
     facility = FacilityFactory(organization=organizations[0])
     FacilityLicenseFactory(facility=facility)
@@ -120,7 +120,7 @@ def test_max_rows_splits_the_work_into_several_seals(trail, actor):
 
     seals = list(AuditSeal.objects.order_by("sequence"))
     assert [seal.tables[ORGANIZATIONS]["rows"] for seal in seals] == [2, 1]
-    assert _verify() == "Audit trail intact: 2 seal(s), 6 rows verified, 0 rows not yet sealed.\n"
+    assert _verify() == "Audit trail intact: 2 seal(s), 7 rows verified, 0 rows not yet sealed.\n"
 
 
 @pytest.mark.django_db
@@ -131,8 +131,8 @@ def test_verify_passes_on_a_clean_sealed_database_and_counts_unsealed_rows(trail
 
     later = _verify()
 
-    assert clean == "Audit trail intact: 1 seal(s), 6 rows verified, 0 rows not yet sealed.\n"
-    assert later == "Audit trail intact: 1 seal(s), 6 rows verified, 1 rows not yet sealed.\n"
+    assert clean == "Audit trail intact: 1 seal(s), 7 rows verified, 0 rows not yet sealed.\n"
+    assert later == "Audit trail intact: 1 seal(s), 7 rows verified, 1 rows not yet sealed.\n"
 
 
 @pytest.mark.django_db
@@ -339,6 +339,6 @@ def test_seal_refuses_bad_options(actor):
 @pytest.mark.django_db
 def test_verify_without_seals_fails_when_there_are_audit_rows(trail):
     assert _verify_fails() == (
-        "No seals, but 6 audit rows: run seal_audit_trail (if seals existed before, they were "
+        "No seals, but 7 audit rows: run seal_audit_trail (if seals existed before, they were "
         "removed)."
     )

@@ -34,6 +34,11 @@ def test_rules_version_is_stable_across_hash_seeds():
     assert len(registry.rules_version()) == 64
 
 
+def _clear_caches():
+    registry.catalog_text.cache_clear()
+    registry.rules_version.cache_clear()
+
+
 def test_rules_version_changes_when_the_catalog_changes(monkeypatch):
     before = registry.rules_version()
     framework = registry.FRAMEWORKS[0]
@@ -47,12 +52,12 @@ def test_rules_version_changes_when_the_catalog_changes(monkeypatch):
             *registry.FRAMEWORKS[1:],
         ),
     )
-    registry.rules_version.cache_clear()
+    _clear_caches()
 
     after = registry.rules_version()
 
     monkeypatch.undo()
-    registry.rules_version.cache_clear()
+    _clear_caches()
     assert after != before
     assert registry.rules_version() == before
 
