@@ -8,7 +8,10 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self) -> None:
+        from compliance import lookups
         from compliance.append_only import install_after_migrate
+
+        lookups.register()  # `field__any=[...]` (compliance.lookups)
 
         # History tables added by later migrations get the append-only triggers too
         # (PostgreSQL only; see compliance.append_only).

@@ -23,14 +23,16 @@ from typing import Any
 from django.db import connection
 
 from compliance import check_results
-from compliance.regulations.evaluation import RequirementResult
+from compliance.regulations.evaluation import Evaluation, RequirementResult
+from compliance.regulations.identity_cache import IdentityCache
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class ResultEncoder:
-    """Each result's stored JSON, encoded once however many checks of a chunk carry it.
-    One per chunk, so memory does not grow with the run."""
+    """Each result's stored JSON, encoded once however many checks of a chunk carry it, and a
+    template's shared results once for all the facilities that share it. One per chunk, so
+    memory does not grow with the run."""
 
     def __init__(self, entries: check_results.Entries, extra: dict[str, dict[str, Any]]):
         self._entries = entries
@@ -38,12 +40,25 @@ class ResultEncoder:
         self._encoded: dict[int, str] = {}
         # Keeps every result encoded alive, so that no id in `_encoded` is reused by another.
         self._results: list[RequirementResult] = []
+        self._templates: IdentityCache[list[str]] = IdentityCache(limit=1024)
 
-    def encode(self, results: Sequence[RequirementResult]) -> str:
-        encoded = self._encoded
-        return f"[{','.join([encoded.get(id(r)) or self._encode_new(r) for r in results])}]"
+    def encode(self, evaluation: Evaluation, more: Sequence[RequirementResult] = ()) -> str:
+        """The JSON array of a facility's results, then `more` (its custom rules' results)."""
+        shared = self._templates.get(evaluation.template)
+        if shared is None:
+            parts = [self._encode_one(r) if r is not None else "" for r in evaluation.template]
+            shared = self._templates.put((evaluation.template,), parts)
+        parts = list(shared)
+        results = evaluation.results
+        for position in evaluation.own:
+            parts[position] = self._encode_one(results[position])
+        parts.extend(self._encode_one(result) for result in more)
+        return f"[{','.join(parts)}]"
 
-    def _encode_new(self, result: RequirementResult) -> str:
+    def _encode_one(self, result: RequirementResult) -> str:
+        text = self._encoded.get(id(result))
+        if text is not None:
+            return text
         data = result.as_json()
         if result.code in self._extra:
             data.update(self._extra[result.code])
@@ -61,10 +76,10 @@ class CheckRow:
     overall_status: str
     checked_at: datetime.datetime
     results: str  # JSON text (ResultEncoder)
-    requirements_met: list[str]
-    requirements_pending: list[str]
+    requirements_met: Sequence[str]
+    requirements_pending: Sequence[str]
     warnings: int
-    problems: list[str]
+    problems: Sequence[str]
 
 
 # Literal SQL over the tables of ComplianceCheck and FacilityStatus (a test compares the columns

@@ -38,8 +38,9 @@ from compliance.regulations import registry
 from compliance.regulations.evaluation import (
     RequirementResult,
     Status,
-    evaluate_results,
+    evaluate,
     tally,
+    tally_evaluation,
 )
 from compliance.regulations.facts import (
     AccreditationFacts,
@@ -117,7 +118,7 @@ def _statuses_on(
     before: dict[int, str] = {}
     first: dict[int, str] = {}
     rows = (
-        model.history.filter(facility_id__in=facility_ids)
+        model.history.filter(facility_id__any=facility_ids)
         .order_by("id", "history_date", "history_id")
         .values_list("id", "status", "history_date")
     )
@@ -137,7 +138,7 @@ def load_snapshots(
 ) -> list[FacilitySnapshot]:
     """Snapshots of the given facilities in a fixed number of queries."""
     facilities = list(
-        Facility.objects.filter(id__in=facility_ids, organization=organization)
+        Facility.objects.filter(id__any=facility_ids, organization=organization)
         .order_by("id")
         .values_list(
             "id",
@@ -158,7 +159,7 @@ def load_snapshots(
     )
     licenses: dict[int, list[LicenseFacts]] = defaultdict(list)
     license_rows = list(
-        FacilityLicense.objects.filter(facility_id__in=facility_ids).values_list(
+        FacilityLicense.objects.filter(facility_id__any=facility_ids).values_list(
             "id",
             "facility_id",
             "license_type",
@@ -170,7 +171,7 @@ def load_snapshots(
         )
     )
     accreditation_rows = list(
-        Accreditation.objects.filter(facility_id__in=facility_ids).values_list(
+        Accreditation.objects.filter(facility_id__any=facility_ids).values_list(
             "id",
             "facility_id",
             "accreditation_body",
@@ -199,7 +200,7 @@ def load_snapshots(
     attestations: dict[int | None, list[AttestationFacts]] = defaultdict(list)
     attestation_rows = (
         Attestation.objects.filter(organization=organization)
-        .filter(Q(facility_id__in=facility_ids) | Q(facility__isnull=True))
+        .filter(Q(facility_id__any=facility_ids) | Q(facility__isnull=True))
         .values_list(
             "id",
             "requirement_code",
@@ -445,15 +446,14 @@ def _check_row(
 ) -> check_store.CheckRow:
     """The check of one facility, as the row the chunk inserts."""
     frameworks = registry.frameworks_for(snapshot.facility.country)
-    results = evaluate_results(snapshot, frameworks, run.as_of) + tuple(
-        _custom_results(rules, snapshot, run.as_of)
-    )
-    counted = tally(results)
+    evaluation = evaluate(snapshot, frameworks, run.as_of)
+    custom = tuple(_custom_results(rules, snapshot, run.as_of))
+    counted = tally(evaluation.results + custom) if custom else tally_evaluation(evaluation)
     return check_store.CheckRow(
         facility_id=snapshot.facility.id,
         overall_status=counted.overall.value,
         checked_at=timezone.now(),
-        results=encoder.encode(results),
+        results=encoder.encode(evaluation, custom),
         requirements_met=counted.requirements_met,
         requirements_pending=counted.requirements_pending,
         warnings=counted.warnings,

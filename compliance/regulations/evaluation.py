@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from compliance.regulations import accreditation as accreditation_catalog
 from compliance.regulations import identifiers
@@ -44,6 +44,7 @@ from compliance.regulations.framework import (
     Requirement,
     Satisfier,
 )
+from compliance.regulations.identity_cache import IdentityCache
 from compliance.regulations.vocabularies import Grade
 
 # Where a licence type defines no renewal window, "expiring" starts this many days before
@@ -165,10 +166,10 @@ class Tally:
     """A facility's results counted in one pass: what a check stores beside them."""
 
     overall: Overall
-    requirements_met: list[str]
-    requirements_pending: list[str]
+    requirements_met: tuple[str, ...]
+    requirements_pending: tuple[str, ...]
     warnings: int
-    problems: list[str]
+    problems: tuple[str, ...]
 
 
 def tally(results: Sequence[RequirementResult]) -> Tally:
@@ -204,7 +205,7 @@ def tally(results: Sequence[RequirementResult]) -> Tally:
         if blocking_pending
         else Overall.COMPLIANT
     )
-    return Tally(overall, met, pending, warnings, problems)
+    return Tally(overall, tuple(met), tuple(pending), warnings, tuple(problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +491,21 @@ def _attestation_finding(
 
 
 def _best(findings: Iterable[Finding], missing: Finding) -> Finding:
-    return max(findings, key=lambda f: _RANK[f.status], default=missing)
+    """The highest-ranked finding (the first of equals), or `missing` when there is none."""
+    best = None
+    for finding in findings:
+        if best is None or _RANK[finding.status] > _RANK[best.status]:
+            best = finding
+    return missing if best is None else best
+
+
+# What a satisfier finds when no record of its kind exists: one object each, shared.
+NO_LICENCE = Finding(Status.MISSING, _("No licence of the required type is recorded."))
+NO_ACCREDITATION = Finding(Status.MISSING, _("No accreditation by this body is recorded."))
+NO_ATTESTATION = Finding(Status.MISSING, _("No current attestation is recorded."))
+NOTHING_RECORDED = Finding(
+    Status.MISSING, _("Nothing that satisfies this requirement is recorded.")
+)
 
 
 def _identifier_finding(kind: str, facility: FacilityFacts) -> Finding:
@@ -570,7 +585,7 @@ def satisfier_finding(
                     for lic in snapshot.licenses
                     if lic.license_type in license_types
                 ),
-                Finding(Status.MISSING, _("No licence of the required type is recorded.")),
+                NO_LICENCE,
             )
         case HoldsAccreditation(bodies):
             return _best(
@@ -579,7 +594,7 @@ def satisfier_finding(
                     for acc in snapshot.accreditations
                     if acc.body in bodies
                 ),
-                Finding(Status.MISSING, _("No accreditation by this body is recorded.")),
+                NO_ACCREDITATION,
             )
         case Attested(max_age_days):
             return _best(
@@ -590,7 +605,7 @@ def satisfier_finding(
                     ).get(requirement.code, ())
                     if att.facility_id in (None, facility.id) and att.attested_on <= as_of
                 ),
-                Finding(Status.MISSING, _("No current attestation is recorded.")),
+                NO_ATTESTATION,
             )
         case HasIdentifier(kind):
             return _identifier_finding(kind, facility)
@@ -634,7 +649,7 @@ def _evaluate_applicable(
             satisfier_finding(s, requirement, snapshot, as_of, attestations)
             for s in requirement.satisfied_by
         ),
-        Finding(Status.MISSING, _("Nothing that satisfies this requirement is recorded.")),
+        NOTHING_RECORDED,
     )
     return _result(
         requirement, framework, effective_obligation(requirement, snapshot.facility), finding
@@ -747,15 +762,38 @@ def evaluate_results(
     as_of: datetime.date,
 ) -> tuple[RequirementResult, ...]:
     """Every requirement of the frameworks evaluated for the facility, in catalog order."""
-    steps, attestations = _steps(tuple(frameworks), snapshot, as_of)
-    results = []
-    for framework, requirement, known in steps:
-        if known is None:
-            if attestations is None:
-                attestations = attestation_index(snapshot)
-            known = _evaluate_applicable(requirement, framework, snapshot, as_of, attestations)
-        results.append(known)
-    return tuple(results)
+    return evaluate(snapshot, frameworks, as_of).results
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A facility's results, and which of them were evaluated for it alone.
+
+    The others come from `template`, one tuple shared by every facility with the same profile
+    and the same attestations (the organization's): the engine encodes and counts its part once.
+    """
+
+    template: tuple[RequirementResult | None, ...]  # None where the facility's own result goes
+    results: tuple[RequirementResult, ...]
+    own: tuple[int, ...]  # positions of the facility's own results
+
+
+def evaluate(
+    snapshot: FacilitySnapshot,
+    frameworks: Iterable[Framework],
+    as_of: datetime.date,
+) -> Evaluation:
+    template, to_evaluate, attestations = _template(tuple(frameworks), snapshot, as_of)
+    results = list(template)
+    for position, framework, requirement in to_evaluate:
+        if attestations is None:
+            attestations = attestation_index(snapshot)
+        results[position] = _evaluate_applicable(
+            requirement, framework, snapshot, as_of, attestations
+        )
+    own = tuple(position for position, _framework, _requirement in to_evaluate)
+    # Every None of the template is at a position evaluated above.
+    return Evaluation(template, cast(tuple[RequirementResult, ...], tuple(results)), own)
 
 
 # Whether a requirement applies depends only on a facility's profile (jurisdiction, type,
@@ -766,28 +804,20 @@ _PLANS: dict[tuple[Any, ...], tuple[tuple[Framework, ...], tuple[_PlanStep, ...]
 _PLANS_LIMIT = 10_000
 
 
-# By the identity of a frameworks tuple (hashing one hashes the whole catalog it holds).
-_THRESHOLDS: dict[int, tuple[tuple[Framework, ...], tuple[int, ...]]] = {}
+_THRESHOLDS: IdentityCache[tuple[int, ...]] = IdentityCache(limit=64)
 
 
 def _bed_thresholds(frameworks: tuple[Framework, ...]) -> tuple[int, ...]:
-    cached = _THRESHOLDS.get(id(frameworks))
-    if cached is not None and cached[0] is frameworks:
-        return cached[1]
-    thresholds = tuple(
-        sorted(
-            {
-                r.applicability.min_beds
-                for f in frameworks
-                for r in f.requirements
-                if r.applicability.min_beds is not None
-            }
-        )
-    )
-    if len(_THRESHOLDS) >= _PLANS_LIMIT:
-        _THRESHOLDS.clear()
-    _THRESHOLDS[id(frameworks)] = (frameworks, thresholds)
-    return thresholds
+    cached = _THRESHOLDS.get(frameworks)
+    if cached is not None:
+        return cached
+    thresholds = {
+        r.applicability.min_beds
+        for f in frameworks
+        for r in f.requirements
+        if r.applicability.min_beds is not None
+    }
+    return _THRESHOLDS.put((frameworks,), tuple(sorted(thresholds)))
 
 
 def _profile(
@@ -835,45 +865,55 @@ def _plan(
     return _PLANS[key][1]
 
 
+_ToEvaluate = tuple[tuple[int, Framework, Requirement], ...]
+_Template = tuple[tuple[RequirementResult | None, ...], _ToEvaluate, AttestationIndex | None]
 # Facilities of an organization that attested nothing on their own read the same attestations
 # (the organization's, one tuple shared by every snapshot of a chunk): for them, requirements
 # met by attestation alone have the same result for every facility of a profile, fixed in the
-# steps once, and only licences, accreditations and identifiers are evaluated per facility.
-# Each entry holds an organization's attestations: a few profiles per chunk are live at once.
-_SHARED_STEPS_LIMIT = 256
-_SHARED_STEPS: dict[
-    tuple[int, int],
-    tuple[
-        tuple[_PlanStep, ...], tuple[AttestationFacts, ...], tuple[_PlanStep, ...], AttestationIndex
-    ],
-] = {}
+# template once, and only licences, accreditations and identifiers are evaluated per facility.
+# A few profiles per chunk are live at once; each entry holds the organization's attestations.
+_TEMPLATES: IdentityCache[_Template] = IdentityCache(limit=256)
 
 
-def _steps(
+def _template(
     frameworks: tuple[Framework, ...], snapshot: FacilitySnapshot, as_of: datetime.date
-) -> tuple[tuple[_PlanStep, ...], AttestationIndex | None]:
-    """The facility's steps, and its attestations by code when they are shared (else None:
-    built when a step needs them)."""
+) -> _Template:
+    """The results known before looking at the facility's own records, what is left to
+    evaluate (position, framework, requirement), and the attestations by code when shared."""
     plan = _plan(frameworks, snapshot, as_of)
     attestations = snapshot.attestations
-    key = (id(plan), id(attestations))
-    cached = _SHARED_STEPS.get(key)
-    if cached is not None and cached[0] is plan and cached[1] is attestations:
-        return cached[2], cached[3]
-    if any(a.facility_id is not None for a in attestations):
-        return plan, None  # the facility's own attestations: nothing to share
-    index = attestation_index(snapshot)
-    steps = tuple(
-        (
-            framework,
-            requirement,
-            known
-            if known is not None or not _attested_only(requirement)
-            else _attested_result(requirement, framework, snapshot, as_of, index),
-        )
-        for framework, requirement, known in plan
-    )
-    if len(_SHARED_STEPS) >= _SHARED_STEPS_LIMIT:
-        _SHARED_STEPS.clear()
-    _SHARED_STEPS[key] = (plan, attestations, steps, index)
-    return steps, index
+    cached = _TEMPLATES.get(plan, attestations)
+    if cached is not None:
+        return cached
+    shared = not any(a.facility_id is not None for a in attestations)
+    index = attestation_index(snapshot) if shared else None
+    template: list[RequirementResult | None] = []
+    to_evaluate: list[tuple[int, Framework, Requirement]] = []
+    for position, (framework, requirement, known) in enumerate(plan):
+        if known is None and index is not None and _attested_only(requirement):
+            known = _attested_result(requirement, framework, snapshot, as_of, index)
+        if known is None:
+            to_evaluate.append((position, framework, requirement))
+        template.append(known)
+    entry = (tuple(template), tuple(to_evaluate), index)
+    # The facility's own attestations are its alone: nothing to keep for another facility.
+    return _TEMPLATES.put((plan, attestations), entry) if shared else entry
+
+
+# A facility's tally depends only on its template and on the status and obligation of its own
+# results (the codes, grades and everything else follow from the template): most facilities of
+# a profile share one.
+_TALLIES: IdentityCache[dict[tuple[Any, ...], Tally]] = IdentityCache(limit=256)
+
+
+def tally_evaluation(evaluation: Evaluation) -> Tally:
+    """`tally(evaluation.results)`, counted once per template and outcome of the own results."""
+    by_outcome = _TALLIES.get(evaluation.template)
+    if by_outcome is None:
+        by_outcome = _TALLIES.put((evaluation.template,), {})
+    results = evaluation.results
+    key = tuple((results[p].status, results[p].obligation) for p in evaluation.own)
+    counted = by_outcome.get(key)
+    if counted is None:
+        counted = by_outcome[key] = tally(results)
+    return counted

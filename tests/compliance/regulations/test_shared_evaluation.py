@@ -5,10 +5,12 @@ import pytest
 
 from compliance.regulations import registry
 from compliance.regulations.evaluation import (
+    evaluate,
     evaluate_facility,
     evaluate_requirement,
     evaluate_results,
     tally,
+    tally_evaluation,
 )
 from compliance.regulations.framework import Attested
 from tests.compliance.regulations.builders import (
@@ -111,10 +113,10 @@ def test_tally_counts_as_the_result_properties_do(licences):
 
     assert (
         counted.overall,
-        counted.requirements_met,
-        counted.requirements_pending,
+        list(counted.requirements_met),
+        list(counted.requirements_pending),
         counted.warnings,
-        counted.problems,
+        list(counted.problems),
     ) == (
         result.overall,
         result.requirements_met,
@@ -122,3 +124,18 @@ def test_tally_counts_as_the_result_properties_do(licences):
         result.warnings,
         result.problems,
     )
+
+
+def test_facilities_sharing_a_template_are_counted_by_their_own_results():
+    licences = {
+        "licensed": [license("US-CA-HOSPITAL", expiry_date=day(200))],
+        "expired": [license("US-CA-HOSPITAL", expiry_date=day(-2))],
+        "pending": [license("US-CA-HOSPITAL", expiry_date=day(-2), renewal_filed_on=day(-9))],
+    }
+    # Interleaved, twice: each facility after another of the same template counted differently.
+    for n, name in enumerate([*licences, *licences]):
+        state = snapshot(facility(id=n), licenses=licences[name], attestations=ORGANIZATION_WIDE)
+        evaluation = evaluate(state, US, AS_OF)
+
+        assert evaluation.results == _plain(state)
+        assert tally_evaluation(evaluation) == tally(_plain(state)), name
