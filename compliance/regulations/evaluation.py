@@ -825,7 +825,7 @@ def _profile(
 ) -> tuple[Any, ...]:
     facility = snapshot.facility
     return (
-        tuple(id(f) for f in frameworks),
+        id(frameworks),  # registry.frameworks_for returns the same tuple for a country
         as_of,
         facility.country,
         facility.state,
@@ -842,7 +842,7 @@ def _plan(
 ) -> tuple[_PlanStep, ...]:
     key = _profile(frameworks, snapshot, as_of)
     cached = _PLANS.get(key)
-    if cached is not None and all(a is b for a, b in zip(cached[0], frameworks, strict=True)):
+    if cached is not None and cached[0] is frameworks:
         return cached[1]
     steps = []
     for framework in frameworks:
