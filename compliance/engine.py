@@ -18,14 +18,15 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import batched
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from compliance import check_results, check_store, custom_rules
@@ -411,31 +412,67 @@ def execute_run(
     counts: Counter[str] = Counter(run.counts or {})
     entries = check_results.catalog_entries(run.rules_version)
     extra = {rule.code: {"custom_rule": {"id": rule.pk, "version": rule.version}} for rule in rules}
-    for chunk in batched(pending, chunk_size):
+    language = translation.get_language()
+
+    def read_and_evaluate(chunk: Sequence[int]) -> Future[list[check_store.CheckRow]]:
+        snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)
         encoder = check_store.ResultEncoder(entries, extra)
-        with transaction.atomic():
-            snapshots = load_snapshots(organization, chunk, run.as_of, reconstruct=reconstruct)
-            rows = [_check_row(run, snapshot, rules, encoder) for snapshot in snapshots]
-            check_store.insert_checks(
-                run_id=run.pk,
-                organization_id=run.organization_id,
-                actor_id=run.actor_id,
-                as_of=run.as_of,
-                rules_version=run.rules_version,
-                is_current=not reconstruct,
-                notes=notes,
-                rows=rows,
-            )
-            counts.update(row.overall_status for row in rows)
-            run.checked += len(rows)
-            run.counts = dict(counts)
-            run.progress_at = timezone.now()
-            run.save(update_fields=["checked", "counts", "progress_at"])
-        if progress:
-            progress(run)
+        return evaluator.submit(_chunk_rows, run, snapshots, rules, encoder, language)
+
+    def evaluated_chunks() -> Iterator[list[check_store.CheckRow]]:
+        """Each chunk's rows, the next chunk read and handed to the worker first."""
+        if not chunks:
+            return
+        upcoming = read_and_evaluate(chunks[0])
+        for following in chunks[1:]:
+            current, upcoming = upcoming, read_and_evaluate(following)
+            yield current.result()
+        yield upcoming.result()
+
+    # Pipelined: while this thread writes a chunk and waits on PostgreSQL, a worker thread
+    # evaluates the next one (pure Python, no database), so the two overlap. Every query, the
+    # reads and each chunk's transaction, stays on this thread's connection.
+    chunks = list(batched(pending, chunk_size))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-eval") as evaluator:
+        for rows in evaluated_chunks():
+            with transaction.atomic():
+                check_store.insert_checks(
+                    run_id=run.pk,
+                    organization_id=run.organization_id,
+                    actor_id=run.actor_id,
+                    as_of=run.as_of,
+                    rules_version=run.rules_version,
+                    is_current=not reconstruct,
+                    notes=notes,
+                    rows=rows,
+                )
+                counts.update(row.overall_status for row in rows)
+                run.checked += len(rows)
+                run.counts = dict(counts)
+                run.progress_at = timezone.now()
+                run.save(update_fields=["checked", "counts", "progress_at"])
+            if progress:
+                progress(run)
     run.status, run.finished_at = CheckRun.Status.FINISHED, timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return run
+
+
+def _chunk_rows(
+    run: CheckRun,
+    snapshots: Sequence[FacilitySnapshot],
+    rules: Sequence[CustomComplianceRule],
+    encoder: check_store.ResultEncoder,
+    language: str | None,
+) -> list[check_store.CheckRow]:
+    """The checks of a chunk, on the worker thread: reasons in the caller's language, and no
+    query (it would run on another connection, outside the run's transaction)."""
+    with translation.override(language), connection.execute_wrapper(_refuse_query):
+        return [_check_row(run, snapshot, rules, encoder) for snapshot in snapshots]
+
+
+def _refuse_query(*args: Any) -> None:
+    raise RuntimeError("The evaluation thread reads nothing: load it with the chunk instead.")
 
 
 def _check_row(

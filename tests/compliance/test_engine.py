@@ -1,15 +1,18 @@
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance import check_results
+from compliance import check_results, check_store
 from compliance.engine import (
     CheckRequestError,
+    _chunk_rows,
     create_run,
     execute_run,
     facilities_to_check,
+    load_snapshots,
     run_checks,
 )
 from compliance.models import CheckRun, ComplianceCheck, CustomComplianceRule, FacilityStatus
@@ -24,7 +27,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from tests.factories.compliance import AttestationFactory
+from tests.factories.compliance import AttestationFactory, CustomComplianceRuleFactory
 
 
 def _result(check, code):
@@ -383,3 +386,24 @@ def test_a_back_dated_check_leaves_the_projection_alone():
     status = FacilityStatus.objects.get(facility=facility)
     assert status.latest_check == current.checks.get()
     assert FacilityStatus.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_evaluation_thread_refuses_to_query_the_database():
+    # A rule read without its country would fetch it lazily from the worker thread, on another
+    # connection and outside the run's transaction: refused with a message instead.
+    organization = OrganizationFactory()
+    facility = FacilityFactory(organization=organization)
+    rule = CustomComplianceRuleFactory(
+        organization=organization, country=facility.country, is_active=True
+    )
+    lazy = CustomComplianceRule.objects.get(pk=rule.pk)
+    run = create_run(organization=organization, actor=UserFactory(), via="test")
+    snapshots = load_snapshots(organization, [facility.pk], run.as_of, reconstruct=False)
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        rows = worker.submit(
+            _chunk_rows, run, snapshots, [lazy], check_store.ResultEncoder({}, {}), None
+        )
+        with pytest.raises(RuntimeError, match="The evaluation thread reads nothing"):
+            rows.result()
