@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 
 from compliance import check_results
-from compliance.regulations.evaluation import Evaluation, RequirementResult
+from compliance.regulations.evaluation import Evaluation, RequirementResult, Tally
 from compliance.regulations.identity_cache import IdentityCache
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -41,6 +41,7 @@ class ResultEncoder:
         # Keeps every result encoded alive, so that no id in `_encoded` is reused by another.
         self._results: list[RequirementResult] = []
         self._templates: IdentityCache[list[str]] = IdentityCache(limit=1024)
+        self._tallies: IdentityCache[tuple[str, str, str]] = IdentityCache(limit=4096)
 
     def encode(self, evaluation: Evaluation, more: Sequence[RequirementResult] = ()) -> str:
         """The JSON array of a facility's results, then `more` (its custom rules' results)."""
@@ -54,6 +55,21 @@ class ResultEncoder:
             parts[position] = self._encode_one(results[position])
         parts.extend(self._encode_one(result) for result in more)
         return f"[{','.join(parts)}]"
+
+    def encode_tally(self, counted: Tally) -> tuple[str, str, str]:
+        """Met codes, pending codes and problems as JSON: once per tally, which facilities of a
+        template with the same outcome share."""
+        encoded = self._tallies.get(counted)
+        if encoded is None:
+            encoded = self._tallies.put(
+                (counted,),
+                (
+                    _dumps(counted.requirements_met),
+                    _dumps(counted.requirements_pending),
+                    _dumps(counted.problems),
+                ),
+            )
+        return encoded
 
     def _encode_one(self, result: RequirementResult) -> str:
         text = self._encoded.get(id(result))
@@ -75,11 +91,12 @@ class CheckRow:
     facility_id: int
     overall_status: str
     checked_at: datetime.datetime
-    results: str  # JSON text (ResultEncoder)
-    requirements_met: Sequence[str]
-    requirements_pending: Sequence[str]
     warnings: int
-    problems: Sequence[str]
+    # JSON text, encoded by ResultEncoder on the thread that evaluates.
+    results: str
+    requirements_met: str
+    requirements_pending: str
+    problems: str
 
 
 # Literal SQL over the tables of ComplianceCheck and FacilityStatus (a test compares the columns
@@ -130,8 +147,8 @@ def insert_checks(
                     actor_id,
                     rules_version,
                     row.results,
-                    _dumps(row.requirements_met),
-                    _dumps(row.requirements_pending),
+                    row.requirements_met,
+                    row.requirements_pending,
                     row.warnings,
                     is_current,
                     notes,
@@ -152,7 +169,7 @@ def insert_checks(
                     row.overall_status,
                     as_of_value,
                     ops.adapt_datetimefield_value(row.checked_at),
-                    _dumps(row.problems),
+                    row.problems,
                 )
                 for row in rows
             ],

@@ -388,9 +388,9 @@ def execute_run(
         .select_related("country", "state")
         .order_by("code")
     )
-    ids = list(facilities_to_check(organization, run.filters).values_list("id", flat=True))
     done = set(run.checks.values_list("facility_id", flat=True))
-    pending = [i for i in ids if i not in done]
+    to_check = facilities_to_check(organization, run.filters).values_list("id", flat=True)
+    pending = [i for i in to_check if i not in done]
     # The list's filters are resolved again on a resume, and a facility checked already may
     # no longer match them (its compliance status changed): it still counts as checked.
     run.status, run.total = CheckRun.Status.RUNNING, len(done) + len(pending)
@@ -421,10 +421,12 @@ def execute_run(
 
     def evaluated_chunks() -> Iterator[list[check_store.CheckRow]]:
         """Each chunk's rows, the next chunk read and handed to the worker first."""
-        if not chunks:
+        chunks = batched(pending, chunk_size)
+        first = next(chunks, None)
+        if first is None:
             return
-        upcoming = read_and_evaluate(chunks[0])
-        for following in chunks[1:]:
+        upcoming = read_and_evaluate(first)
+        for following in chunks:
             current, upcoming = upcoming, read_and_evaluate(following)
             yield current.result()
         yield upcoming.result()
@@ -432,7 +434,6 @@ def execute_run(
     # Pipelined: while this thread writes a chunk and waits on PostgreSQL, a worker thread
     # evaluates the next one (pure Python, no database), so the two overlap. Every query, the
     # reads and each chunk's transaction, stays on this thread's connection.
-    chunks = list(batched(pending, chunk_size))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-eval") as evaluator:
         for rows in evaluated_chunks():
             with transaction.atomic():
@@ -486,15 +487,16 @@ def _check_row(
     evaluation = evaluate(snapshot, frameworks, run.as_of)
     custom = tuple(_custom_results(rules, snapshot, run.as_of))
     counted = tally(evaluation.results + custom) if custom else tally_evaluation(evaluation)
+    met, pending, problems = encoder.encode_tally(counted)
     return check_store.CheckRow(
         facility_id=snapshot.facility.id,
         overall_status=counted.overall.value,
         checked_at=timezone.now(),
-        results=encoder.encode(evaluation, custom),
-        requirements_met=counted.requirements_met,
-        requirements_pending=counted.requirements_pending,
         warnings=counted.warnings,
-        problems=counted.problems,
+        results=encoder.encode(evaluation, custom),
+        requirements_met=met,
+        requirements_pending=pending,
+        problems=problems,
     )
 
 
