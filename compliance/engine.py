@@ -2,12 +2,16 @@
 the code catalog and the organization's custom rules as pure functions of that data and the
 as-of date, and write the checks of the chunk in one transaction.
 
-Queries per chunk, whatever its size and the number of rules: facilities, licences,
-accreditations, attestations, the insert of the checks, the upsert of the facilities' status
-projection and the run's progress; two more for a back-dated check (licence and accreditation
-statuses from history), one fewer (no projection). Once per run: custom rules, the ids to check
-and those already checked by this run (so an interrupted run resumes without duplicates), and
-the rules catalog of the version (recorded by the first run of a version).
+Queries per chunk, whatever its size and the number of rules: the page of facility ids,
+facilities, licences, accreditations, attestations, the insert of the checks, the upsert of the
+facilities' status projection and the run's progress; two more for a back-dated check (licence
+and accreditation statuses from history), one fewer (no projection). Once per run: custom rules,
+the facilities already checked by this run (so an interrupted run resumes without duplicates),
+the count of those to check, and the rules catalog of the version (recorded by the first run of
+a version).
+
+The chunk being written and the next one being evaluated (on a worker thread) are all a run
+holds: its memory does not grow with the number of facilities.
 
 A check stores each requirement's result without the catalog's text (compliance.check_results);
 the chunk's checks are written by compliance.check_store.
@@ -20,7 +24,6 @@ import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
@@ -389,11 +392,12 @@ def execute_run(
         .order_by("code")
     )
     done = set(run.checks.values_list("facility_id", flat=True))
-    to_check = facilities_to_check(organization, run.filters).values_list("id", flat=True)
-    pending = [i for i in to_check if i not in done]
+    to_check = facilities_to_check(organization, run.filters)
     # The list's filters are resolved again on a resume, and a facility checked already may
     # no longer match them (its compliance status changed): it still counts as checked.
-    run.status, run.total = CheckRun.Status.RUNNING, len(done) + len(pending)
+    still_matching = to_check.filter(id__in=run.checks.values("facility_id")).count() if done else 0
+    run.status = CheckRun.Status.RUNNING
+    run.total = len(done) + to_check.count() - still_matching
     run.started_at = run.started_at or timezone.now()
     # Recorded before any check of the version is written: checks are read with it.
     run.rules_version = check_results.record_catalog()
@@ -421,7 +425,7 @@ def execute_run(
 
     def evaluated_chunks() -> Iterator[list[check_store.CheckRow]]:
         """Each chunk's rows, the next chunk read and handed to the worker first."""
-        chunks = batched(pending, chunk_size)
+        chunks = _pending_chunks(to_check, done, chunk_size)
         first = next(chunks, None)
         if first is None:
             return
@@ -457,6 +461,22 @@ def execute_run(
     run.status, run.finished_at = CheckRun.Status.FINISHED, timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return run
+
+
+def _pending_chunks(
+    to_check: QuerySet[Facility], done: set[int], chunk_size: int
+) -> Iterator[list[int]]:
+    """The ids of the facilities still to check, a page at a time in id order (a query each:
+    never every id of a 100,000-facility run in memory at once)."""
+    after = 0
+    while True:
+        page = list(to_check.filter(id__gt=after).values_list("id", flat=True)[:chunk_size])
+        chunk = [facility_id for facility_id in page if facility_id not in done]
+        if chunk:
+            yield chunk
+        if len(page) < chunk_size:
+            return
+        after = page[-1]
 
 
 def _chunk_rows(
