@@ -11,7 +11,8 @@ the count of those to check, and the rules catalog of the version (recorded by t
 a version).
 
 The chunk being written and the next one being evaluated (on a worker thread) are all a run
-holds: its memory does not grow with the number of facilities.
+holds, besides the ids it had already checked when it resumes: its memory does not grow with the
+number of facilities.
 
 A check stores each requirement's result without the catalog's text (compliance.check_results);
 the chunk's checks are written by compliance.check_store.

@@ -173,8 +173,9 @@ class Tally:
 
 
 def tally(results: Sequence[RequirementResult]) -> Tally:
-    """The overall status, met and pending codes, warnings and problems (the same as the
-    properties of FacilityResult and `overall_status`, in one pass for the engine)."""
+    """The overall status (non-compliant if a mandatory requirement is missing or expired,
+    pending if one awaits its renewal, else compliant), the met and expiring codes, the codes of
+    every applicable requirement not met, the warnings and the problems, in one pass."""
     met: list[str] = []
     pending: list[str] = []
     problems: list[str] = []
@@ -220,21 +221,21 @@ class FacilityResult:
     @property
     def requirements_met(self) -> list[str]:
         """Met and expiring codes, as the original schema's `requirements_met`."""
-        return [r.code for r in self.results if r.status in MET_STATUSES]
+        return list(tally(self.results).requirements_met)
 
     @property
     def requirements_pending(self) -> list[str]:
         """Every applicable requirement not met, as the original schema's `requirements_pending`."""
-        return [r.code for r in self.applicable if r.status not in MET_STATUSES]
+        return list(tally(self.results).requirements_pending)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for r in self.results if r.is_warning)
+        return tally(self.results).warnings
 
     @property
     def problems(self) -> list[str]:
         """Mandatory requirements missing or expired: what makes a facility non-compliant."""
-        return [r.code for r in self.results if r.is_failure]
+        return list(tally(self.results).problems)
 
 
 # --- Applicability ----------------------------------------------------------------------------
@@ -735,16 +736,7 @@ def _result(
 def overall_status(results: Sequence[RequirementResult]) -> Overall:
     """Non-compliant if a mandatory requirement is missing or expired; pending if one is
     pending; otherwise compliant (with its warnings counted apart)."""
-    if any(r.is_failure for r in results):
-        return Overall.NON_COMPLIANT
-    if any(
-        r.status is Status.PENDING
-        and r.obligation is Obligation.MANDATORY
-        and r.grade is not Grade.MEMORY
-        for r in results
-    ):
-        return Overall.PENDING
-    return Overall.COMPLIANT
+    return tally(results).overall
 
 
 def evaluate_facility(

@@ -5,14 +5,16 @@ import pytest
 
 from compliance.regulations import registry
 from compliance.regulations.evaluation import (
+    Overall,
+    Status,
     evaluate,
-    evaluate_facility,
     evaluate_requirement,
     evaluate_results,
     tally,
     tally_evaluation,
 )
-from compliance.regulations.framework import Attested
+from compliance.regulations.framework import Attested, Obligation
+from compliance.regulations.vocabularies import Grade
 from tests.compliance.regulations.builders import (
     AS_OF,
     accreditation,
@@ -104,26 +106,28 @@ def _status_plain(state, code):
     ],
     ids=["nothing", "licensed", "renewal-pending", "expired"],
 )
-def test_tally_counts_as_the_result_properties_do(licences):
-    result = evaluate_facility(
+def test_tally_follows_its_definition(licences):
+    results = evaluate_results(
         snapshot(facility(id=9), licenses=licences, attestations=ORGANIZATION_WIDE), US, AS_OF
     )
 
-    counted = tally(result.results)
+    counted = tally(results)
 
-    assert (
-        counted.overall,
-        list(counted.requirements_met),
-        list(counted.requirements_pending),
-        counted.warnings,
-        list(counted.problems),
-    ) == (
-        result.overall,
-        result.requirements_met,
-        result.requirements_pending,
-        result.warnings,
-        result.problems,
-    )
+    applicable = [r for r in results if r.status is not Status.NOT_APPLICABLE]
+    met = {Status.MET, Status.EXPIRING}
+    failing = [
+        r.code
+        for r in applicable
+        if r.obligation is Obligation.MANDATORY
+        and r.grade is not Grade.MEMORY
+        and r.status in (Status.MISSING, Status.EXPIRED)
+    ]
+    assert counted.requirements_met == tuple(r.code for r in applicable if r.status in met)
+    assert counted.requirements_pending == tuple(r.code for r in applicable if r.status not in met)
+    assert counted.problems == tuple(failing)
+    assert counted.warnings == sum(1 for r in results if r.is_warning)
+    assert failing  # half of the organization's attestations are long expired
+    assert counted.overall is Overall.NON_COMPLIANT
 
 
 def test_facilities_sharing_a_template_are_counted_by_their_own_results():
