@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -253,21 +254,40 @@ class CheckRun(models.Model):
         raise UntrackedWriteError("Check runs are never deleted.")
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def _refuse(self) -> UntrackedWriteError:
-        return UntrackedWriteError(f"{self.model._meta.verbose_name_plural} are append-only.")
+def _append_only(model: type[models.Model]) -> UntrackedWriteError:
+    return UntrackedWriteError(f"{capfirst(model._meta.verbose_name_plural)} are append-only.")
 
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
-        raise self._refuse()
+        raise _append_only(self.model)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise self._refuse()
+        raise _append_only(self.model)
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise self._refuse()
+        raise _append_only(self.model)
 
 
-class RulesCatalog(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed or deleted, by the app or its QuerySets (on
+    PostgreSQL a trigger refuses it too: compliance.append_only)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise _append_only(type(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _append_only(type(self))
+
+
+class RulesCatalog(AppendOnlyModel):
     """The code catalog a rules version names, recorded once, before the first check of that
     version is written.
 
@@ -281,8 +301,6 @@ class RulesCatalog(models.Model):
     document = models.TextField(_("catalog (canonical JSON)"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-recorded_at"]
         verbose_name = _("rules catalog")
@@ -290,14 +308,6 @@ class RulesCatalog(models.Model):
 
     def __str__(self) -> str:
         return f"Rules {self.version[:12]}…"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise UntrackedWriteError("Rules catalogs are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise UntrackedWriteError("Rules catalogs are append-only.")
 
 
 class RowJSONField(models.JSONField):
@@ -327,7 +337,7 @@ class RowJSONField(models.JSONField):
         return "%s", [value]
 
 
-class ComplianceCheck(models.Model):
+class ComplianceCheck(AppendOnlyModel):
     """The immutable, explainable result of checking one facility as of one date."""
 
     class OverallStatus(models.TextChoices):
@@ -360,8 +370,6 @@ class ComplianceCheck(models.Model):
     is_current = models.BooleanField(_("current"), default=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-checked_at"]
         verbose_name = _("compliance check")
@@ -381,18 +389,10 @@ class ComplianceCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.facility} as of {self.as_of}: {self.get_overall_status_display()}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise UntrackedWriteError("Compliance checks are append-only.")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse(
             "compliance:check-detail", kwargs={"org": self.organization.slug, "pk": self.pk}
         )
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise UntrackedWriteError("Compliance checks are append-only.")
 
 
 class CustomComplianceRule(TrackedModel):
